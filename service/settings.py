@@ -1,0 +1,177 @@
+"""Configuration, read once from the environment into a frozen object."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _float(environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _str(environ: Mapping[str, str], name: str, default: str = "") -> str:
+    return environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    """How the quick scan runs.
+
+    :param engine: ``local`` (pypdf, Tesseract, lingua, the built-in topic model) or ``hosted``
+    :param timeout: seconds one scan may take before it fails for good
+    :param ocr_max_pages: pages of a scanned PDF that are OCRed at most
+    :param hosted_url: base URL of an OpenAI-compatible API (``.../v1``)
+    :param hosted_model: model name sent to the hosted API
+    :param hosted_api_key: bearer key for the hosted API
+    :param hosted_retries: attempts per scan against the hosted API
+    """
+
+    engine: str = "local"
+    timeout: float = 30.0
+    ocr_max_pages: int = 3
+    hosted_url: str = ""
+    hosted_model: str = ""
+    hosted_api_key: str = field(default="", repr=False)
+    hosted_retries: int = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the web process, the worker and the migrations need to know.
+
+    :param mongo_url: MongoDB connection string; empty means the embedded in-memory store
+    :param redis_url: Redis DSN for the arq queue; empty means an embedded redis-server
+    """
+
+    mongo_url: str = ""
+    mongo_db: str = "docscan"
+    redis_url: str = ""
+    queue_name: str = "scan"
+    jwt_secret: str = field(default="", repr=False)
+    jwt_public_key: str = field(default="", repr=False)
+    jwt_algorithms: tuple[str, ...] = ("HS256",)
+    jwt_audience: str = ""
+    jwt_issuer: str = ""
+    jwt_leeway: int = 30
+    max_upload_bytes: int = 20 * 1024 * 1024
+    allowed_content_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/webp",
+        "text/plain",
+    )
+    page_size_default: int = 20
+    page_size_max: int = 100
+    scan_max_tries: int = 4
+    scan_lease_seconds: int = 120
+    scan_attempt_limit: int = 5
+    reconcile_grace_seconds: int = 60
+    reconcile_batch: int = 200
+    reconcile_interval_seconds: int = 60
+    stage_history_limit: int = 20
+    retry_after_seconds: int = 5
+    port: int = 8080
+    host: str = "0.0.0.0"
+    log_level: str = "INFO"
+    log_json: bool = True
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.mongo_url and not self.redis_url
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read the settings from an environment mapping.
+
+        :param environ: usually ``os.environ``
+        """
+        mongo_url = _str(environ, "MONGO_URL")
+        redis_url = _str(environ, "REDIS_URL")
+        if bool(mongo_url) != bool(redis_url):
+            raise SettingsError("set both MONGO_URL and REDIS_URL, or neither (embedded mode)")
+        algorithms = tuple(a.strip() for a in _str(environ, "JWT_ALGORITHMS").split(",") if a.strip())
+        secret = environ.get("JWT_SECRET", "")
+        public_key = environ.get("JWT_PUBLIC_KEY", "")
+        if not algorithms:
+            algorithms = ("HS256",) if secret or not public_key else ("RS256", "ES256")
+        allowed = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"}
+        unknown = set(algorithms) - allowed
+        if unknown:
+            raise SettingsError(f"JWT_ALGORITHMS has unsupported algorithms: {sorted(unknown)}")
+        engine = _str(environ, "SCAN_ENGINE", "local").lower()
+        if engine not in {"local", "hosted"}:
+            raise SettingsError(f"SCAN_ENGINE must be 'local' or 'hosted', got {engine!r}")
+        scanner = ScannerSettings(
+            engine=engine,
+            timeout=_float(environ, "SCAN_TIMEOUT_SECONDS", 30.0, minimum=0.1),
+            ocr_max_pages=_int(environ, "SCAN_OCR_MAX_PAGES", 3, minimum=1),
+            hosted_url=_str(environ, "SCAN_HOSTED_URL"),
+            hosted_model=_str(environ, "SCAN_HOSTED_MODEL"),
+            hosted_api_key=environ.get("SCAN_HOSTED_API_KEY", ""),
+            hosted_retries=_int(environ, "SCAN_HOSTED_RETRIES", 2, minimum=1),
+        )
+        if engine == "hosted" and not (scanner.hosted_url and scanner.hosted_model):
+            raise SettingsError("SCAN_ENGINE=hosted needs SCAN_HOSTED_URL and SCAN_HOSTED_MODEL")
+        log_format = _str(environ, "LOG_FORMAT", "json").lower()
+        if log_format not in {"json", "text"}:
+            raise SettingsError(f"LOG_FORMAT must be 'json' or 'text', got {log_format!r}")
+        return cls(
+            mongo_url=mongo_url,
+            mongo_db=_str(environ, "MONGO_DB", "docscan") or "docscan",
+            redis_url=redis_url,
+            queue_name=_str(environ, "QUEUE_NAME", "scan") or "scan",
+            jwt_secret=secret,
+            jwt_public_key=public_key,
+            jwt_algorithms=algorithms,
+            jwt_audience=_str(environ, "JWT_AUDIENCE"),
+            jwt_issuer=_str(environ, "JWT_ISSUER"),
+            jwt_leeway=_int(environ, "JWT_LEEWAY_SECONDS", 30),
+            max_upload_bytes=_int(environ, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1),
+            scan_max_tries=_int(environ, "SCAN_MAX_TRIES", 4, minimum=1),
+            scan_lease_seconds=_int(environ, "SCAN_LEASE_SECONDS", 120, minimum=1),
+            scan_attempt_limit=_int(environ, "SCAN_ATTEMPT_LIMIT", 5, minimum=1),
+            reconcile_grace_seconds=_int(environ, "RECONCILE_GRACE_SECONDS", 60),
+            reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
+            reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1),
+            port=_int(environ, "PORT", 8080, minimum=0),
+            host=_str(environ, "HOST", "0.0.0.0") or "0.0.0.0",
+            log_level=_str(environ, "LOG_LEVEL", "INFO").upper() or "INFO",
+            log_json=log_format == "json",
+            scanner=scanner,
+        )
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests and embedded mode).
+
+        :param changes: field names and their new values
+        """
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
