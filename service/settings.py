@@ -74,6 +74,7 @@ class Settings:
     mongo_db: str = "docscan"
     redis_url: str = ""
     queue_name: str = "scan"
+    deep_queue_name: str = "deep"
     jwt_secret: str = field(default="", repr=False)
     jwt_public_key: str = field(default="", repr=False)
     jwt_algorithms: tuple[str, ...] = ("HS256",)
@@ -98,6 +99,7 @@ class Settings:
     reconcile_interval_seconds: int = 60
     stage_history_limit: int = 20
     retry_after_seconds: int = 5
+    worker_metrics_port: int = 0
     port: int = 8080
     host: str = "0.0.0.0"
     log_level: str = "INFO"
@@ -149,6 +151,7 @@ class Settings:
             mongo_db=_str(environ, "MONGO_DB", "docscan") or "docscan",
             redis_url=redis_url,
             queue_name=_str(environ, "QUEUE_NAME", "scan") or "scan",
+            deep_queue_name=_str(environ, "DEEP_QUEUE_NAME", "deep") or "deep",
             jwt_secret=secret,
             jwt_public_key=public_key,
             jwt_algorithms=algorithms,
@@ -162,6 +165,7 @@ class Settings:
             reconcile_grace_seconds=_int(environ, "RECONCILE_GRACE_SECONDS", 60),
             reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
             reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1),
+            worker_metrics_port=_int(environ, "WORKER_METRICS_PORT", 0),
             port=_int(environ, "PORT", 8080, minimum=0),
             host=_str(environ, "HOST", "0.0.0.0") or "0.0.0.0",
             log_level=_str(environ, "LOG_LEVEL", "INFO").upper() or "INFO",

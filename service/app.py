@@ -1,0 +1,100 @@
+"""The web application factory."""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from arq import create_pool
+from arq.connections import RedisSettings
+
+from .auth import TokenVerifier, auth_middleware_factory
+from .handlers import documents, health, scans
+from .keys import arq_pool_key, metrics_key, mongo_client_key, mongo_db_key, repository_key, settings_key, spec_key
+from .keys import verifier_key
+from .logs import request_id_middleware
+from .metrics import Metrics
+from .mongo import close_client, create_client
+from .problems import error_middleware
+from .repository import DocumentRepository
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def mongo_ctx(db: Any = None) -> Any:
+    """The MongoDB cleanup context; a ``db`` given by the caller (embedded mode, tests) is used and not closed.
+
+    :param db: an already open database
+    """
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        settings = app[settings_key]
+        client = None
+        database = db
+        if database is None:
+            client = create_client(settings)
+            app[mongo_client_key] = client
+            database = client[settings.mongo_db]
+        app[mongo_db_key] = database
+        app[repository_key] = DocumentRepository(database, history_limit=settings.stage_history_limit)
+        yield
+        if client is not None:
+            close_client(client)
+
+    return ctx
+
+
+async def arq_ctx(app: web.Application) -> AsyncIterator[None]:
+    if arq_pool_key in app:
+        yield  # given by the caller, who closes it
+        return
+    settings = app[settings_key]
+    # Retry the first connection briefly: Redis may start alongside the web process.
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.queue_name)
+    app[arq_pool_key] = pool
+    yield
+    await pool.aclose()
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    response = await handler(request)
+    route = request.match_info.route.name or "unmatched"
+    metrics = request.app[metrics_key]
+    metrics.http_requests.labels(request.method, route, str(response.status)).inc()
+    metrics.http_latency.labels(route).observe(time.perf_counter() - started)
+    return response
+
+
+def create_app(settings: Settings, *, db: Any = None, arq_pool: Any = None,
+               metrics: Metrics | None = None) -> web.Application:
+    """Build the web application; it opens its connections when it starts.
+
+    :param settings: the service settings
+    :param db: use this database instead of connecting to ``MONGO_URL`` (embedded mode, tests)
+    :param arq_pool: use this arq pool instead of connecting to ``REDIS_URL``
+    """
+    verifier = TokenVerifier.from_settings(settings)
+    app = web.Application(
+        middlewares=[request_id_middleware, error_middleware, metrics_middleware, auth_middleware_factory(verifier)],
+        client_max_size=settings.max_upload_bytes + 1024 * 1024,
+    )
+    app[settings_key] = settings
+    app[verifier_key] = verifier
+    app[metrics_key] = metrics or Metrics()
+    app[spec_key] = resources.files("service").joinpath("openapi.yaml").read_bytes()
+    if arq_pool is not None:
+        app[arq_pool_key] = arq_pool
+    # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
+    app.cleanup_ctx.append(mongo_ctx(db))
+    app.cleanup_ctx.append(arq_ctx)
+    app.add_routes(health.routes)
+    app.add_routes(documents.routes)
+    app.add_routes(scans.routes)
+    return app

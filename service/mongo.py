@@ -1,0 +1,36 @@
+"""The one place a MongoDB client is created (Motor now; PyMongo's async client later)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_client(settings: Settings) -> Any:
+    """A client for ``MONGO_URL``, or an in-memory mongomock client in the embedded mode.
+
+    :param settings: the service settings
+    """
+    if not settings.mongo_url:
+        from mongomock_motor import AsyncMongoMockClient
+
+        return AsyncMongoMockClient(tz_aware=True)
+    return AsyncIOMotorClient(
+        settings.mongo_url,
+        tz_aware=True,
+        retryWrites=True,
+        serverSelectionTimeoutMS=5000,
+        connectTimeoutMS=5000,
+        appname="docscan",
+    )
+
+
+def close_client(client: Any) -> None:
+    close = getattr(client, "close", None)
+    if callable(close):
+        close()

@@ -1,0 +1,257 @@
+"""The only code that talks to MongoDB: documents, their file content, and the token-fenced compare-and-sets."""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, WriteConcern
+from pymongo.errors import AutoReconnect, DuplicateKeyError, NetworkTimeout
+
+from . import state
+from .state import Doc, ScanStatus
+
+logger = logging.getLogger(__name__)
+
+DOCUMENTS = "documents"
+CHUNK_SIZE = 255 * 1024
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, at the millisecond precision MongoDB stores."""
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class FileMissing(Exception):
+    """The stored content of a document is gone or incomplete."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, newest first, with the key of its last item."""
+
+    items: list[Doc]
+    last_key: tuple[datetime, ObjectId] | None
+
+
+class DocumentRepository:
+    """Documents and their content in one MongoDB database.
+
+    :param db: a Motor (or PyMongo async, or mongomock-motor) database
+    :param history_limit: stage events kept per document
+    """
+
+    def __init__(self, db: Any, history_limit: int = 20) -> None:
+        self._db = db
+        # majority: an acknowledged swap survives a primary failover, so no second scan can win it again
+        self._docs = db.get_collection(DOCUMENTS, write_concern=WriteConcern("majority"))
+        self._files = db.get_collection("fs.files", write_concern=WriteConcern("majority"))
+        self._chunks = db.get_collection("fs.chunks", write_concern=WriteConcern("majority"))
+        self._history_limit = history_limit
+
+    async def ping(self) -> None:
+        await self._db.command("ping")
+
+    # -- content, stored in the GridFS layout (fs.files / fs.chunks) --
+
+    async def store_file(self, content: bytes, filename: str, content_type: str, metadata: Doc) -> ObjectId:
+        """Store file content in GridFS layout; chunks first, so a files entry is never incomplete.
+
+        :param metadata: stored with the file (owner, child)
+        """
+        file_id = ObjectId()
+        chunks = [
+            {"_id": ObjectId(), "files_id": file_id, "n": n, "data": content[offset:offset + CHUNK_SIZE]}
+            for n, offset in enumerate(range(0, max(len(content), 1), CHUNK_SIZE))
+        ]
+        if content:
+            await self._chunks.insert_many(chunks, ordered=True)
+        await self._files.insert_one({
+            "_id": file_id,
+            "length": len(content),
+            "chunkSize": CHUNK_SIZE,
+            "uploadDate": utcnow(),
+            "filename": filename,
+            "metadata": {"contentType": content_type, **metadata},
+        })
+        return file_id
+
+    async def read_file(self, file_id: Any) -> bytes:
+        entry = await self._files.find_one({"_id": file_id})
+        if entry is None:
+            raise FileMissing(f"file {file_id} is not stored")
+        parts: list[bytes] = []
+        expected = 0
+        async for chunk in self._chunks.find({"files_id": file_id}).sort("n", ASCENDING):
+            if chunk["n"] != expected:
+                raise FileMissing(f"file {file_id} misses chunk {expected}")
+            parts.append(bytes(chunk["data"]))
+            expected += 1
+        content = b"".join(parts)
+        if len(content) != entry["length"]:
+            raise FileMissing(f"file {file_id} has {len(content)} of {entry['length']} bytes")
+        return content
+
+    async def delete_file(self, file_id: Any) -> None:
+        await self._files.delete_one({"_id": file_id})
+        await self._chunks.delete_many({"files_id": file_id})
+
+    # -- documents --
+
+    async def insert_document(self, doc: Doc) -> Doc | None:
+        """Insert a new document; ``None`` if its upload idempotency key is taken.
+
+        :param doc: built by ``state.new_document``
+        """
+        try:
+            await self._docs.insert_one(doc)
+        except DuplicateKeyError:
+            return None
+        return doc
+
+    async def find_by_upload_key(self, owner_id: str, key: str) -> Doc | None:
+        result: Doc | None = await self._docs.find_one({"owner_id": owner_id, "upload_idempotency_key": key})
+        return result
+
+    async def rescan_key_used(self, owner_id: str, key: str, except_document: Any = None) -> bool:
+        """Whether this owner used the key for a rescan of another document.
+
+        :param except_document: the document the key may belong to
+        """
+        flt: Doc = {"owner_id": owner_id, "scan.idempotency_key": key}
+        if except_document is not None:
+            flt["_id"] = {"$ne": except_document}
+        return await self._docs.find_one(flt, projection={"_id": 1}) is not None
+
+    async def get(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
+        result: Doc | None = await self._docs.find_one(
+            {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id}
+        )
+        return result
+
+    async def get_by_id(self, document_id: Any) -> Doc | None:
+        result: Doc | None = await self._docs.find_one({"_id": document_id})
+        return result
+
+    async def list(
+        self, child_id: str, owner_id: str, limit: int, after: tuple[datetime, ObjectId] | None
+    ) -> Page:
+        """One page of a child's documents, newest first (keyset pagination on ``created_at``, ``_id``).
+
+        :param after: the key of the last item of the previous page
+        """
+        flt: Doc = {"child_profile_id": child_id, "owner_id": owner_id}
+        if after is not None:
+            created_at, last_id = after
+            flt["$or"] = [
+                {"created_at": {"$lt": created_at}},
+                {"created_at": created_at, "_id": {"$lt": last_id}},
+            ]
+        cursor = self._docs.find(flt).sort([("created_at", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1)
+        items: list[Doc] = await cursor.to_list(length=limit + 1)
+        if len(items) <= limit:
+            return Page(items, None)
+        items = items[:limit]
+        return Page(items, (items[-1]["created_at"], items[-1]["_id"]))
+
+    # -- the compare-and-sets --
+
+    async def _swap(self, flt: Doc, update: Doc) -> Doc | None:
+        result: Doc | None = await self._docs.find_one_and_update(
+            flt, update, return_document=ReturnDocument.AFTER
+        )
+        return result
+
+    async def try_rescan(
+        self, document_id: Any, child_id: str, owner_id: str, *, token: str, idempotency_key: str | None,
+    ) -> Doc | None:
+        """The one round trip that decides a rescan: the swapped document, or ``None`` if it was refused.
+
+        :param token: the new scan token; it fences every write of the scan this request starts
+        """
+        flt = state.rescan_filter(document_id, child_id, owner_id, idempotency_key)
+        update = state.rescan_update(
+            token=token, now=utcnow(), requested_by=owner_id, idempotency_key=idempotency_key,
+            history_limit=self._history_limit,
+        )
+        try:
+            return await self._swap(flt, update)
+        except (AutoReconnect, NetworkTimeout):
+            # The driver already retried once; the swap may or may not have happened. The token says which.
+            logger.warning("rescan swap of %s had an ambiguous outcome; reading it back", document_id)
+            doc = await self.get(document_id, child_id, owner_id)
+            if doc is not None and doc.get("scan", {}).get("token") == token:
+                return doc
+            return None
+
+    async def try_confirm(
+        self, document_id: Any, child_id: str, owner_id: str, *, topic: str, language: str, token: str | None,
+    ) -> Doc | None:
+        flt = state.confirm_filter(document_id, child_id, owner_id, token)
+        update = state.confirm_update(topic=topic, language=language, now=utcnow(),
+                                      history_limit=self._history_limit)
+        return await self._swap(flt, update)
+
+    async def claim_scan(self, document_id: Any, token: str, lease: timedelta) -> Doc | None:
+        """``queued -> processing`` for this token; ``None`` means a duplicate or stale job."""
+        now = utcnow()
+        return await self._swap(
+            state.job_filter(document_id, token, ScanStatus.QUEUED),
+            state.claim_update(now=now, lease_until=now + lease, history_limit=self._history_limit),
+        )
+
+    async def finish_scan(self, document_id: Any, token: str, suggestion: Doc) -> Doc | None:
+        """``processing -> ready`` for this token; ``None`` means a newer request won and the result is dropped."""
+        return await self._swap(
+            state.job_filter(document_id, token, ScanStatus.PROCESSING),
+            state.finish_update(suggestion=suggestion, now=utcnow(), history_limit=self._history_limit),
+        )
+
+    async def fail_scan(self, document_id: Any, token: str, error: Doc,
+                        from_status: ScanStatus = ScanStatus.PROCESSING) -> Doc | None:
+        return await self._swap(
+            state.job_filter(document_id, token, from_status),
+            state.fail_update(error=error, now=utcnow(), history_limit=self._history_limit),
+        )
+
+    async def release_scan(self, document_id: Any, token: str, new_token: str | None = None) -> Doc | None:
+        """``processing -> queued`` for this token (a transient error, or an expired lease).
+
+        :param new_token: rotate the token, so the job that lost its lease can never write again
+        """
+        update = state.requeue_update(now=utcnow(), history_limit=self._history_limit)
+        if new_token is not None:
+            update["$set"]["scan.token"] = new_token
+        return await self._swap(state.job_filter(document_id, token, ScanStatus.PROCESSING), update)
+
+    async def mark_handoff_sent(self, document_id: Any) -> bool:
+        result = await self._docs.update_one(
+            {"_id": document_id, "handoff.status": state.HandoffStatus.PENDING.value},
+            state.handoff_sent_update(now=utcnow()),
+        )
+        return bool(result.modified_count)
+
+    # -- the reconciler's queries --
+
+    async def stranded_queued(self, older_than: datetime, limit: int) -> list[Doc]:
+        return await self._scan_batch(state.stranded_queued_filter(older_than), "scan.requested_at", limit)
+
+    async def expired_leases(self, now: datetime, limit: int) -> list[Doc]:
+        return await self._scan_batch(state.expired_lease_filter(now), "scan.lease_until", limit)
+
+    async def pending_handoffs(self, older_than: datetime, limit: int) -> list[Doc]:
+        return await self._scan_batch(state.pending_handoff_filter(older_than), "handoff.requested_at", limit)
+
+    async def _scan_batch(self, flt: Doc, order_by: str, limit: int) -> list[Doc]:
+        projection = {"_id": 1, "scan": 1, "scan_status": 1, "handoff": 1}
+        cursor = self._docs.find(flt, projection=projection).sort(order_by, ASCENDING).limit(limit)
+        items: list[Doc] = await cursor.to_list(length=limit)
+        return items

@@ -1,0 +1,102 @@
+"""Request validation with marshmallow: bodies, query strings and path parameters."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bson import ObjectId
+from lingua import Language
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from .auth import CHILD_ID
+from .problems import InvalidIdempotencyKey, InvalidParameter, ValidationFailed
+from .scanner import TOPICS
+
+#: every ISO 639-1 code a parent may confirm (the languages the detector family knows)
+ISO_639_1 = frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
+DOCUMENT_ID = re.compile(r"^[0-9a-f]{24}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ConfirmScanSchema(_Strict):
+    topic = fields.String(required=True, validate=validate.OneOf(TOPICS))
+    language = fields.String(
+        required=True,
+        validate=[
+            validate.Regexp(r"^[a-z]{2}$", error="must be a two-letter ISO 639-1 code"),
+            validate.OneOf(sorted(ISO_639_1), error="is not a known ISO 639-1 language code"),
+        ],
+    )
+
+
+class RescanSchema(_Strict):
+    """An empty object: rescan takes no options."""
+
+
+class ListQuerySchema(_Strict):
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+
+
+def load_body(schema: Schema, payload: Any) -> dict[str, Any]:
+    """Validate a decoded JSON body, raising a 422 problem that names each bad field.
+
+    :param schema: the marshmallow schema
+    :param payload: the decoded JSON value
+    """
+    if not isinstance(payload, dict):
+        raise ValidationFailed("The request body must be a JSON object.", extensions={"errors": {"_schema": [
+            "must be an object"]}})
+    try:
+        result: dict[str, Any] = schema.load(payload)
+    except ValidationError as exc:
+        raise ValidationFailed("Some values are not valid.", extensions={"errors": _flatten(exc.messages)}) from None
+    return result
+
+
+def load_query(schema: Schema, query: Any) -> dict[str, Any]:
+    """Validate query parameters, answering 400 for malformed ones.
+
+    :param query: the request's query multidict
+    """
+    raw = {key: query.getone(key) for key in query.keys()}
+    if len(raw) != len(query):
+        raise InvalidParameter("Each query parameter may appear once.")
+    try:
+        result: dict[str, Any] = schema.load(raw)
+    except ValidationError as exc:
+        raise InvalidParameter("Some query parameters are not valid.",
+                               extensions={"errors": _flatten(exc.messages)}) from None
+    return result
+
+
+def _flatten(messages: Any) -> dict[str, list[str]]:
+    if isinstance(messages, dict):
+        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in messages.items()}
+    return {"_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+
+
+def parse_child_id(value: str) -> str:
+    if not CHILD_ID.match(value):
+        raise InvalidParameter("The child id is malformed.", extensions={"errors": {"child": ["malformed id"]}})
+    return value
+
+
+def parse_document_id(value: str) -> ObjectId:
+    if not DOCUMENT_ID.match(value):
+        raise InvalidParameter("The document id is malformed.",
+                               extensions={"errors": {"document": ["must be 24 lowercase hex characters"]}})
+    return ObjectId(value)
+
+
+def parse_idempotency_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(value):
+        raise InvalidIdempotencyKey("Idempotency-Key must be 1 to 255 printable ASCII characters.")
+    return value

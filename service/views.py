@@ -1,0 +1,125 @@
+"""Stored documents turned into the JSON the API answers with (see openapi.yaml)."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from .problems import InvalidParameter
+from .state import Doc
+
+
+def _iso(value: Any) -> str | None:
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def scan_view(doc: Doc) -> dict[str, Any]:
+    scan = doc.get("scan") or {}
+    suggestion = None
+    if doc.get("scan_topic_suggestion") is not None:
+        read = doc.get("scan_read") or {}
+        suggestion = {
+            "topic": doc["scan_topic_suggestion"],
+            "language": doc.get("scan_language_suggestion") or "und",
+            "confidence": float(doc.get("scan_confidence") or 0.0),
+            "alternatives": [
+                {"topic": a.get("topic"), "language": a.get("language"), "confidence": float(a.get("confidence", 0))}
+                for a in (doc.get("scan_alternatives") or [])
+            ][:3],
+            "model": doc.get("scan_model") or "",
+            "completed_at": _iso(doc.get("scan_completed_at")),
+            "read": {
+                "pages": int(read.get("pages", 0)),
+                "characters": int(read.get("characters", 0)),
+                "input_kind": read.get("input_kind", "text"),
+            },
+        }
+    error = doc.get("scan_error")
+    if isinstance(error, str):
+        error = {"code": "scan_failed", "message": error}
+    validated = None
+    if doc.get("validated_topic") is not None:
+        validated = {
+            "topic": doc["validated_topic"],
+            "language": doc.get("validated_language") or "und",
+            "at": _iso(doc.get("validated_at")),
+        }
+    return {
+        "document_id": str(doc["_id"]),
+        "scan_status": doc.get("scan_status"),
+        "validation_status": doc.get("validation_status") or "pending",
+        "pipeline_stage": doc.get("pipeline_stage"),
+        "progress": int(doc.get("progress") or 0),
+        "token": scan.get("token"),
+        "attempt": int(scan.get("attempt") or 0),
+        "requested_at": _iso(scan.get("requested_at")),
+        "suggestion": suggestion,
+        "error": {"code": str(error.get("code", "scan_failed")), "message": str(error.get("message", ""))}
+        if isinstance(error, dict) else None,
+        "validated": validated,
+        "stage_history": [
+            {"stage": e.get("stage"), "progress": int(e.get("progress") or 0), "at": _iso(e.get("at"))}
+            for e in (doc.get("stage_history") or []) if isinstance(e, dict)
+        ],
+    }
+
+
+def document_view(doc: Doc, scan_url: str) -> dict[str, Any]:
+    return {
+        "id": str(doc["_id"]),
+        "child_id": doc["child_profile_id"],
+        "filename": doc.get("filename") or "",
+        "content_type": doc.get("content_type") or "application/octet-stream",
+        "size": int(doc.get("size") or 0),
+        "created_at": _iso(doc.get("created_at")),
+        "updated_at": _iso(doc.get("updated_at")),
+        "scan": scan_view(doc),
+        "links": {"scan": scan_url},
+    }
+
+
+def scan_etag(doc: Doc) -> str:
+    """A strong entity tag of the scan resource; its first part is the scan token (what If-Match compares)."""
+    token = (doc.get("scan") or {}).get("token") or "none"
+    return f'"{token}.{doc.get("scan_status")}.{doc.get("validation_status") or "pending"}"'
+
+
+def token_from_if_match(value: str) -> str | None:
+    """The scan token an ``If-Match`` names; ``None`` for ``*`` (any)."""
+    value = value.strip()
+    if value == "*":
+        return None
+    if value.startswith("W/"):
+        value = value[2:]
+    if len(value) < 2 or not (value.startswith('"') and value.endswith('"')):
+        raise InvalidParameter("If-Match must be an entity tag in double quotes.")
+    token = value[1:-1].split(".", 1)[0]
+    if not token or len(token) > 64 or not token.isalnum():
+        raise InvalidParameter("If-Match does not name a scan token.")
+    return token
+
+
+def encode_cursor(key: tuple[datetime, ObjectId]) -> str:
+    created_at, last_id = key
+    raw = json.dumps({"t": _iso(created_at), "id": str(last_id)}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, ObjectId]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        created_at = datetime.fromisoformat(data["t"].replace("Z", "+00:00"))
+        return created_at, ObjectId(data["id"])
+    except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, InvalidId):
+        raise InvalidParameter("The cursor is not valid; start again without it.",
+                               extensions={"errors": {"cursor": ["malformed"]}}) from None

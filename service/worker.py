@@ -1,0 +1,105 @@
+"""The arq worker: its settings, and the clients its jobs share."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import ItemsView
+from typing import Any
+
+from arq import cron, func
+from arq.connections import RedisSettings
+from prometheus_client import start_http_server
+
+from .jobs import hand_off, quick_scan, reconcile
+from .logs import setup_logging
+from .metrics import Metrics
+from .mongo import close_client, create_client
+from .repository import DocumentRepository
+from .scanner import create_scanner
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Build what the jobs need, reusing whatever the caller already put in ``ctx`` (tests, embedded mode)."""
+    if "settings" not in ctx:
+        ctx["settings"] = Settings.from_env(os.environ)
+        setup_logging(ctx["settings"].log_level, ctx["settings"].log_json)
+    settings: Settings = ctx["settings"]
+    ctx.setdefault("metrics", Metrics())
+    if "repository" not in ctx:
+        client = create_client(settings)
+        ctx["_mongo_client"] = client
+        ctx["repository"] = DocumentRepository(client[settings.mongo_db], settings.stage_history_limit)
+    if "scanner" not in ctx:
+        ctx["scanner"] = create_scanner(settings.scanner)
+        ctx["_owns_scanner"] = True
+    if settings.worker_metrics_port and "_metrics_server" not in ctx:
+        server, _thread = start_http_server(settings.worker_metrics_port, registry=ctx["metrics"].registry)
+        ctx["_metrics_server"] = server
+    logger.info("worker ready on queue %s (scan engine %s)", settings.queue_name, ctx["scanner"].name)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.pop("_owns_scanner", False):
+        await ctx["scanner"].close()
+    if "_mongo_client" in ctx:
+        close_client(ctx.pop("_mongo_client"))
+    if "_metrics_server" in ctx:
+        ctx.pop("_metrics_server").shutdown()
+
+
+def _reconcile_schedule(interval: int) -> dict[str, set[int]]:
+    if interval < 60:
+        return {"second": set(range(0, 60, interval))}
+    return {"minute": set(range(0, 60, max(1, interval // 60))), "second": {0}}
+
+
+def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """The arguments of ``arq.Worker`` for these settings.
+
+    :param overrides: extra or replaced arguments (``redis_pool``, ``burst``, ``ctx``, ``handle_signals``)
+    """
+    job_timeout = int(settings.scanner.timeout) + 30
+    kwargs: dict[str, Any] = {
+        "functions": [
+            func(quick_scan, name="quick_scan", max_tries=settings.scan_max_tries, timeout=job_timeout),
+            func(hand_off, name="hand_off", max_tries=10, timeout=30),
+        ],
+        "cron_jobs": [
+            cron(reconcile, name="reconcile", run_at_startup=True, timeout=120,
+                 **_reconcile_schedule(settings.reconcile_interval_seconds)),  # type: ignore[arg-type]
+        ],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "queue_name": settings.queue_name,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else None,
+        "job_timeout": job_timeout,
+        "max_tries": settings.scan_max_tries,
+        "ctx": {"settings": settings},
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+class _WorkerSettingsFromEnv(dict[str, Any]):
+    """What the ``arq`` CLI reads; the environment is read when the CLI asks, not when this module is imported."""
+
+    def _load(self) -> None:
+        if not dict.__len__(self):
+            settings = Settings.from_env(os.environ)
+            setup_logging(settings.log_level, settings.log_json)
+            self.update(worker_kwargs(settings))
+
+    def items(self) -> ItemsView[str, Any]:
+        self._load()
+        return super().items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+
+#: for ``arq service.worker.WorkerSettings`` (Procfile ``worker:``)
+WorkerSettings = _WorkerSettingsFromEnv()

