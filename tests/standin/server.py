@@ -24,7 +24,7 @@ import bson
 import mongomock
 from bson.int64 import Int64
 from mockupdb import OP_MSG_FLAGS, Command, MockupDB, OpMsg, Request
-from mongomock.filtering import filter_applies
+from mongomock.filtering import filter_applies as _filter_applies
 from pymongo.results import UpdateResult
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ CODE_NAMES = {
     48: "NamespaceExists",
     59: "CommandNotFound",
     72: "InvalidOptions",
+    73: "InvalidNamespace",
     85: "IndexOptionsConflict",
     115: "CommandNotSupported",
     121: "DocumentValidationFailure",
@@ -56,8 +57,9 @@ CODE_NAMES = {
     11000: "DuplicateKey",
 }
 
-# fields of a command that the driver adds and that never change what the command does here
 VALIDATION_OPTIONS = ("validator", "validationLevel", "validationAction")
+# fields the driver adds to any command; they change nothing on a standalone in-memory server
+DRIVER_FIELDS = frozenset({"lsid", "txnNumber", "writeConcern", "readConcern", "comment", "maxTimeMS"})
 
 
 class CommandError(Exception):
@@ -90,6 +92,11 @@ def _as_command_error(exc: Exception) -> CommandError:
         return CommandError(2, f"{type(exc).__name__}: {exc}")
     logger.exception("stand-in command failed")
     return CommandError(1, f"{type(exc).__name__}: {exc}")
+
+
+def filter_applies(query: Mapping[str, Any], doc: Mapping[str, Any]) -> bool:
+    """Whether a document matches a query, by mongomock's matcher."""
+    return bool(_filter_applies(query, doc))  # type: ignore[no-untyped-call]
 
 
 # -- $jsonSchema --
@@ -262,7 +269,7 @@ class Validation:
 @dataclass
 class _Cursor:
     namespace: str
-    docs: list[Doc]
+    docs: Sequence[Mapping[str, Any]]
     position: int = 0
 
 
@@ -270,7 +277,7 @@ class _Cursor:
 class Engine:
     """Executes MongoDB commands on one in-memory mongomock client, one command at a time."""
 
-    client: mongomock.MongoClient = field(default_factory=mongomock.MongoClient)
+    client: mongomock.MongoClient[Doc] = field(default_factory=mongomock.MongoClient)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cursors: dict[int, _Cursor] = field(default_factory=dict)
     _cursor_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_001))
@@ -298,7 +305,7 @@ class Engine:
 
     # -- helpers --
 
-    def _collection(self, db_name: str, name: Any) -> mongomock.Collection:
+    def _collection(self, db_name: str, name: Any) -> mongomock.Collection[Doc]:
         if not isinstance(name, str) or not name:
             raise CommandError(73, f"Invalid collection name: {name!r}")
         return self.client[db_name][name]
@@ -325,7 +332,7 @@ class Engine:
         raise CommandError(121, "Document failed validation",
                            {"failingDocumentId": doc.get("_id"), "details": {"reasons": errors}})
 
-    def _apply_guarded(self, coll: mongomock.Collection, rule: Validation | None, pre: list[Doc],
+    def _apply_guarded(self, coll: mongomock.Collection[Doc], rule: Validation | None, pre: list[Doc],
                        write: Callable[[], UpdateResult]) -> UpdateResult:
         """Apply an update, then undo it and raise 121 when a written document fails the validator."""
         result = write()
@@ -337,7 +344,7 @@ class Engine:
                 if new is not None and not (rule.level == "moderate" and rule.errors(old)):
                     self._check_new(rule, new)
             if result.upserted_id is not None:
-                self._check_new(rule, coll.find_one({"_id": result.upserted_id}))
+                self._check_new(rule, coll.find_one({"_id": result.upserted_id}) or {})
         except CommandError:
             for old in pre:
                 coll.replace_one({"_id": old["_id"]}, old)
@@ -346,8 +353,8 @@ class Engine:
             raise
         return result
 
-    def _take(self, cursor: _Cursor, limit: int | None) -> list[Doc]:
-        batch: list[Doc] = []
+    def _take(self, cursor: _Cursor, limit: int | None) -> list[Mapping[str, Any]]:
+        batch: list[Mapping[str, Any]] = []
         size = 0
         while cursor.position < len(cursor.docs) and (limit is None or len(batch) < limit):
             doc = cursor.docs[cursor.position]
@@ -358,7 +365,9 @@ class Engine:
             cursor.position += 1
         return batch
 
-    def _open_cursor(self, namespace: str, docs: list[Doc], batch_size: int | None, single: bool) -> Doc:
+    def _open_cursor(
+        self, namespace: str, docs: Sequence[Mapping[str, Any]], batch_size: int | None, single: bool
+    ) -> Doc:
         cursor = _Cursor(namespace, docs)
         first = self._take(cursor, DEFAULT_FIRST_BATCH if batch_size is None else batch_size)
         cursor_id = 0
@@ -419,8 +428,7 @@ class Engine:
         name = command["collMod"]
         if not self._exists(db_name, name):
             raise CommandError(26, f"ns does not exist: {db_name}.{name}")
-        unknown = set(command) - {"collMod", *VALIDATION_OPTIONS} - {k for k in command if k.startswith("$")}
-        unknown -= {"lsid", "writeConcern", "comment", "maxTimeMS", "txnNumber"}
+        unknown = {key for key in command if not key.startswith("$")} - {"collMod", *VALIDATION_OPTIONS, *DRIVER_FIELDS}
         if unknown:
             raise CommandError(238, f"collMod options not supported by the stand-in: {sorted(unknown)}")
         options = self._options.setdefault((db_name, name), {})
@@ -463,7 +471,9 @@ class Engine:
         return {"createdCollectionAutomatically": created, "numIndexesBefore": before,
                 "numIndexesAfter": len(coll.index_information())}
 
-    def _create_index(self, coll: mongomock.Collection, spec: Mapping[str, Any], existing: Mapping[str, Doc]) -> None:
+    def _create_index(
+        self, coll: mongomock.Collection[Doc], spec: Mapping[str, Any], existing: Mapping[str, Doc]
+    ) -> None:
         keys = list(spec["key"].items())
         options = {key: spec[key] for key in ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression")
                    if key in spec}
@@ -480,11 +490,12 @@ class Engine:
             self._check_unique(coll, keys, partial)
             options.pop("unique")
             coll.create_index(keys, name=index_name, **options)
-            coll._store.indexes[index_name]["unique"] = True  # noqa: SLF001 (mongomock has no public way)
+            store: Any = getattr(coll, "_store")  # mongomock has no public way to add a partial unique index
+            store.indexes[index_name]["unique"] = True
             return
         coll.create_index(keys, name=index_name, **options)
 
-    def _check_unique(self, coll: mongomock.Collection, keys: Sequence[tuple[str, Any]], partial: Doc) -> None:
+    def _check_unique(self, coll: mongomock.Collection[Doc], keys: Sequence[tuple[str, Any]], partial: Doc) -> None:
         seen: list[list[Any]] = []
         for doc in coll.find(partial):
             value = [_dotted(doc, key) for key, _ in keys]
@@ -551,7 +562,8 @@ class Engine:
         return {"cursor": {"nextBatch": batch, "id": Int64(cursor_id), "ns": cursor.namespace}}
 
     def kill_cursors(self, db_name: str, command: Mapping[str, Any]) -> Doc:
-        killed, not_found = [], []
+        killed: list[Any] = []
+        not_found: list[Any] = []
         for cursor_id in command.get("cursors", []):
             (killed if self._cursors.pop(int(cursor_id), None) is not None else not_found).append(cursor_id)
         return {"cursorsKilled": killed, "cursorsNotFound": not_found, "cursorsAlive": [], "cursorsUnknown": []}
@@ -620,7 +632,7 @@ class Engine:
             reply["upserted"] = upserted
         return _write_reply(reply, errors)
 
-    def _update_statement(self, coll: mongomock.Collection, rule: Validation | None,
+    def _update_statement(self, coll: mongomock.Collection[Doc], rule: Validation | None,
                           statement: Mapping[str, Any]) -> UpdateResult:
         query, update = statement.get("q") or {}, statement["u"]
         multi, upsert = bool(statement.get("multi")), bool(statement.get("upsert"))
