@@ -17,7 +17,7 @@ from .settings import Settings, SettingsError
 logger = logging.getLogger(__name__)
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_MAX_TOKEN_BYTES = 8192
+_MAX_TOKEN_BYTES = 4096
 
 
 @dataclass(frozen=True)

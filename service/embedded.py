@@ -16,7 +16,7 @@ from .auth import issue_token, make_dev_key
 from .mongo import create_client
 from .repository import DocumentRepository
 from .settings import Settings
-from .worker import worker_kwargs
+from .worker import shutdown, worker_kwargs
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ async def run(settings: Settings) -> None:
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
     finally:
-        await worker.close()
+        # Not worker.close(): it closes the pool with a deprecated call; the pool is ours to close.
+        await shutdown(worker.ctx)
         await runner.cleanup()
         await pool.aclose()
         redis_server.shutdown()

@@ -108,7 +108,6 @@ async def scanner(settings: Settings) -> AsyncIterator[Any]:
 async def run_worker(settings: Settings, arq_pool: ArqRedis, repo: DocumentRepository, scanner: Any,
                      metrics: Metrics) -> AsyncIterator[Callable[..., Any]]:
     """``await run_worker()`` runs every queued job in a burst worker (raising ``FailedJobs`` if one failed)."""
-    workers: list[Worker] = []
 
     async def run(**overrides: Any) -> Worker:
         kwargs = worker_kwargs(
@@ -117,10 +116,48 @@ async def run_worker(settings: Settings, arq_pool: ArqRedis, repo: DocumentRepos
         )
         kwargs.update(overrides)
         worker = Worker(**kwargs)
-        workers.append(worker)
+        # Not worker.close(): it would close the shared pool, which the arq_pool fixture owns.
         await worker.run_check()
         return worker
 
     yield run
-    for worker in workers:
-        await worker.close()
+
+
+SAMPLE_TEXT = (
+    "Fractions and decimals. Write each fraction as a decimal: one half, three quarters, two fifths. "
+    "Then add the fractions 1/4 + 2/4 and simplify. Multiply 3.5 by 4 and divide 12 by 0.5. "
+    "Solve the equation 2x + 3 = 11 and check your answer."
+).encode()
+
+
+@pytest.fixture
+def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
+    """``await stored_doc(scan_status=..., ...)`` stores a document in a given state with real content."""
+
+    async def create(child: str = CHILD, owner: str = USER, content: bytes = SAMPLE_TEXT,
+                     unset: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+        from bson import ObjectId
+
+        from service import state
+        from service.repository import new_token, utcnow
+
+        document_id = ObjectId()
+        file_id = await repo.store_file(content, "notes.txt", "text/plain", {})
+        doc = state.new_document(document_id=document_id, child_id=child, owner_id=owner, filename="notes.txt",
+                                 content_type="text/plain", size=len(content), file_id=file_id,
+                                 token=new_token(), now=utcnow(), upload_key=None)
+        doc.update(fields)
+        for key in unset:
+            doc.pop(key, None)
+        await repo.insert_document(doc)
+        return doc
+
+    return create
+
+
+def doc_url(doc: dict[str, Any], action: str = "scan", child: str = CHILD) -> str:
+    return f"/api/v1/children/{child}/documents/{doc['_id']}/{action}"
+
+
+async def queued_job_ids(pool: ArqRedis, settings: Settings) -> list[str]:
+    return sorted(job.job_id for job in await pool.queued_jobs(queue_name=settings.queue_name))

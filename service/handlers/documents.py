@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from bson import ObjectId
 
 from .. import state
@@ -76,7 +77,7 @@ async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPar
                     raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes.",
                                           extensions={"max_bytes": max_bytes})
             found = (part, bytes(content))
-    except (ValueError, AssertionError, RuntimeError) as exc:
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise MalformedBody(f"The multipart body could not be read: {exc}") from None
     if found is None:
         raise MalformedBody("The form has no part named 'file'.")
@@ -96,7 +97,7 @@ def _check_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
     return declared
 
 
-@routes.post("/api/v1/children/{child}/documents", name="upload_document")
+@routes.post("/api/v1/children/{child:[^/]+}/documents", name="upload_document")
 async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -155,7 +156,7 @@ def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> w
                              headers={"Location": location, "Idempotency-Replayed": "true"})
 
 
-@routes.get("/api/v1/children/{child}/documents", name="list_documents")
+@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents")
 async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)

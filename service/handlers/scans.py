@@ -40,7 +40,7 @@ from .documents import scan_url
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-SCAN_PATH = "/api/v1/children/{child}/documents/{document}"
+SCAN_PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"
 
 
 def _target(request: web.Request) -> tuple[str, ObjectId, Identity]:

@@ -1,0 +1,83 @@
+"""JWT checks: missing, expired, wrong key, forged, foreign child or user."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from service.app import create_app
+from service.auth import TokenVerifier
+from service.settings import Settings, SettingsError
+from tests.conftest import CHILD, JWT_SECRET, doc_url
+from tests.openapi_contract import validated
+
+DOCS = f"/api/v1/children/{CHILD}/documents"
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    return {"sub": "parent-1", "children": [CHILD], "iat": now, "exp": now + 600, **overrides}
+
+
+@pytest.mark.parametrize("header", [
+    None,
+    "",
+    "Basic cGFyZW50OnB3",
+    "Bearer",
+    "Bearer not-a-jwt",
+    "Bearer " + jwt.encode(claims(), "another-secret-of-at-least-32-bytes-length", algorithm="HS256"),
+    "Bearer " + jwt.encode(claims(exp=int(time.time()) - 3600), JWT_SECRET, algorithm="HS256"),
+    "Bearer " + jwt.encode(claims(), key=None, algorithm="none"),  # type: ignore[arg-type]
+    "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "exp"}, JWT_SECRET, algorithm="HS256"),
+    "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "sub"}, JWT_SECRET, algorithm="HS256"),
+    "Bearer " + jwt.encode(claims(children="child-1"), JWT_SECRET, algorithm="HS256"),
+    "Bearer " + jwt.encode(claims(children=[{"$ne": 1}]), JWT_SECRET, algorithm="HS256"),
+    "Bearer " + "a" * 6000,
+])
+async def test_bad_tokens_are_401(api: Any, header: str | None) -> None:
+    headers = {} if header is None else {"Authorization": header}
+    resp = await api.get(DOCS, headers=headers)
+    assert resp.status == 401
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert (await resp.json())["type"] == "urn:docscan:problem:unauthorized"
+
+
+async def test_foreign_child_and_foreign_documents_are_404(api: Any, stored_doc: Any, token: Any,
+                                                           repo: Any) -> None:
+    doc = await stored_doc(scan_status="ready", pipeline_stage="awaiting_validation")
+    before = await repo.get_by_id(doc["_id"])
+    stranger = {"Authorization": f"Bearer {token(user='parent-2', children=['child-2'])}"}
+    same_child_other_user = {"Authorization": f"Bearer {token(user='parent-2')}"}
+    for headers in (stranger, same_child_other_user):
+        for method, action in (("GET", "scan"), ("POST", "rescan")):
+            resp = await api.request(method, doc_url(doc, action), headers=headers)
+            assert resp.status == 404, (headers, action)
+        confirm = await api.post(doc_url(doc, "confirm-scan"), json={"topic": "music", "language": "en"},
+                                 headers=headers)
+        assert confirm.status == 404
+    listing = await api.get("/api/v1/children/child-2/documents",
+                            headers={"Authorization": f"Bearer {token()}"})
+    assert listing.status == 404
+    assert await repo.get_by_id(doc["_id"]) == before
+
+
+async def test_public_key_tokens(aiohttp_client: Any, settings: Settings, db: Any, arq_pool: Any) -> None:
+    private = ec.generate_private_key(ec.SECP256R1())
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    es_settings = settings.replace(jwt_secret="", jwt_public_key=public_pem, jwt_algorithms=("ES256",))
+    api = validated(await aiohttp_client(create_app(es_settings, db=db, arq_pool=arq_pool)))
+    good = jwt.encode(claims(), private, algorithm="ES256")
+    assert (await api.get(DOCS, headers={"Authorization": f"Bearer {good}"})).status == 200
+    # An HS256 token signed with the public key as secret must not pass (algorithm confusion).
+    forged = jwt.encode(claims(), JWT_SECRET, algorithm="HS256")
+    assert (await api.get(DOCS, headers={"Authorization": f"Bearer {forged}"})).status == 401
+
+
+def test_no_key_refuses_to_start(settings: Settings) -> None:
+    with pytest.raises(SettingsError, match="JWT"):
+        TokenVerifier.from_settings(settings.replace(jwt_secret="", jwt_public_key=""))

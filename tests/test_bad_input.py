@@ -1,0 +1,123 @@
+"""Bad input: a clear 4xx problem+json, never a 500, never a state change, never a job."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from arq.connections import ArqRedis
+
+from service.repository import DocumentRepository
+from service.settings import Settings
+from tests.conftest import CHILD, queued_job_ids
+
+READY = {"scan_status": "ready", "pipeline_stage": "awaiting_validation", "scan_topic_suggestion": "music",
+         "scan_language_suggestion": "en", "scan_confidence": 0.5, "scan_alternatives": [], "scan_model": "m"}
+
+
+@pytest.fixture
+async def target(stored_doc: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = await stored_doc(**READY)
+    return doc
+
+
+def url(doc: dict[str, Any], action: str) -> str:
+    return f"/api/v1/children/{CHILD}/documents/{doc['_id']}/{action}"
+
+
+CONFIRM_CASES = [
+    # (kwargs of the request, status, problem slug)
+    ({"data": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
+    ({"data": b"", "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
+    ({"data": b"topic=music", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415,
+     "unsupported-media-type"),
+    ({"json": []}, 422, "validation-error"),
+    ({"json": "music"}, 422, "validation-error"),
+    ({"json": {}}, 422, "validation-error"),
+    ({"json": {"topic": "music"}}, 422, "validation-error"),
+    ({"json": {"topic": "cooking", "language": "en"}}, 422, "validation-error"),
+    ({"json": {"topic": "music", "language": "xx"}}, 422, "validation-error"),
+    ({"json": {"topic": "music", "language": "EN"}}, 422, "validation-error"),
+    ({"json": {"topic": "music", "language": "english"}}, 422, "validation-error"),
+    ({"json": {"topic": {"$ne": None}, "language": "en"}}, 422, "validation-error"),
+    ({"json": {"topic": "music", "language": "en", "$set": {"validation_status": "confirmed"}}}, 422,
+     "validation-error"),
+    ({"json": {"topic": "music", "language": "en", "validation_status": "confirmed"}}, 422, "validation-error"),
+    ({"json": {"topic": ["music"], "language": "en"}}, 422, "validation-error"),
+    ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": "garbage"}}, 400, "invalid-parameter"),
+    ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": '"{$ne: 1}"'}}, 400,
+     "invalid-parameter"),
+]
+
+
+@pytest.mark.parametrize("kwargs,status,slug", CONFIRM_CASES)
+async def test_bad_confirm_requests(api: Any, auth: dict[str, str], target: dict[str, Any], kwargs: dict[str, Any],
+                                    status: int, slug: str, repo: DocumentRepository, arq_pool: ArqRedis,
+                                    settings: Settings) -> None:
+    before = await repo.get_by_id(target["_id"])
+    headers = {**auth, **kwargs.pop("headers", {})}
+    resp = await api.post(url(target, "confirm-scan"), headers=headers, **kwargs)
+    assert resp.status == status
+    body = await resp.json()
+    assert body["type"] == f"urn:docscan:problem:{slug}"
+    assert body["status"] == status
+    assert await repo.get_by_id(target["_id"]) == before
+    assert await queued_job_ids(arq_pool, settings) == []
+
+
+RESCAN_CASES = [
+    ({"json": {"force": True}}, 422, "validation-error"),
+    ({"json": {"$where": "sleep(1000)"}}, 422, "validation-error"),
+    ({"data": b"[1,", "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
+    ({"data": b"x", "headers": {"Content-Type": "text/plain"}}, 415, "unsupported-media-type"),
+    ({"headers": {"Idempotency-Key": ""}}, 400, "invalid-idempotency-key"),
+    ({"headers": {"Idempotency-Key": "k" * 256}}, 400, "invalid-idempotency-key"),
+    ({"headers": {"Idempotency-Key": "with space"}}, 400, "invalid-idempotency-key"),
+]
+
+
+@pytest.mark.parametrize("kwargs,status,slug", RESCAN_CASES)
+async def test_bad_rescan_requests(api: Any, auth: dict[str, str], target: dict[str, Any], kwargs: dict[str, Any],
+                                   status: int, slug: str, repo: DocumentRepository, arq_pool: ArqRedis,
+                                   settings: Settings) -> None:
+    before = await repo.get_by_id(target["_id"])
+    headers = {**auth, **kwargs.pop("headers", {})}
+    resp = await api.post(url(target, "rescan"), headers=headers, **kwargs)
+    assert resp.status == status
+    assert (await resp.json())["type"] == f"urn:docscan:problem:{slug}"
+    assert await repo.get_by_id(target["_id"]) == before
+    assert await queued_job_ids(arq_pool, settings) == []
+
+
+@pytest.mark.parametrize("path,status,slug", [
+    ("/api/v1/children/child-1/documents/not-an-id/scan", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents/0123456789ABCDEF01234567/scan", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents/{\"$gt\":\"\"}/scan", 400, "invalid-parameter"),
+    ("/api/v1/children/ch%24ild/documents", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents/0123456789abcdef01234567/scan", 404, "not-found"),
+    ("/api/v1/children/child-1/documents?limit=0", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?limit=101", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?limit=ten", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?cursor=%%%%", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?cursor=eyJ0IjoxfQ", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?limit=1&limit=2", 400, "invalid-parameter"),
+    ("/api/v1/children/child-1/documents?sort[$gt]=1", 400, "invalid-parameter"),
+    ("/api/v1/nothing-here", 404, "not-found"),
+])
+async def test_bad_paths_and_queries(api: Any, auth: dict[str, str], path: str, status: int, slug: str) -> None:
+    resp = await api.get(path, headers=auth)
+    assert resp.status == status
+    assert (await resp.json())["type"] == f"urn:docscan:problem:{slug}"
+
+
+async def test_wrong_method_is_405_problem(api: Any, auth: dict[str, str], target: dict[str, Any]) -> None:
+    resp = await api.delete(url(target, "scan"), headers=auth)
+    assert resp.status == 405
+    assert (await resp.json())["type"] == "urn:docscan:problem:method-not-allowed"
+    assert "POST" not in resp.headers["Allow"] and "GET" in resp.headers["Allow"]
+
+
+async def test_malformed_multipart(api: Any, auth: dict[str, str], db: Any) -> None:
+    headers = {**auth, "Content-Type": "multipart/form-data; boundary=xyz"}
+    resp = await api.post(f"/api/v1/children/{CHILD}/documents", data=b"--xyz\r\nbroken", headers=headers)
+    assert resp.status == 400
+    assert await db["documents"].count_documents({}) == 0

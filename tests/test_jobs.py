@@ -1,0 +1,135 @@
+"""The quick scan job's failure paths and the reconciler, on mongomock and a real Redis."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from arq.connections import ArqRedis
+
+from service.jobs import quick_scan, reconcile
+from service.metrics import Metrics
+from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
+from service.repository import DocumentRepository, utcnow
+from service.settings import Settings
+from tests.conftest import queued_job_ids
+
+
+def job_ctx(settings: Settings, repo: DocumentRepository, pool: ArqRedis, metrics: Metrics,
+            scanner: Any = None, job_try: int = 1) -> dict[str, Any]:
+    return {"settings": settings, "repository": repo, "redis": pool, "metrics": metrics, "scanner": scanner,
+            "job_try": job_try}
+
+
+async def test_reconciler_enqueues_stranded_queued_documents_once(stored_doc: Any, repo: DocumentRepository,
+                                                                  arq_pool: ArqRedis, settings: Settings,
+                                                                  metrics: Metrics, run_worker: Any, db: Any) -> None:
+    # queued a while ago, but nothing was ever enqueued
+    docs = [await stored_doc() for _ in range(5)]
+    await db["documents"].update_many({}, {"$set": {"scan.requested_at": utcnow() - timedelta(minutes=5)}})
+    ctx = job_ctx(settings, repo, arq_pool, metrics)
+    results = await asyncio.gather(*(reconcile(ctx) for _ in range(3)))  # as if on three workers at once
+    assert sum(r["enqueued"] for r in results) == 5
+    assert sum(r["already_queued"] for r in results) == 10
+    expected = sorted(quick_scan_job_id(d["_id"], d["scan"]["token"]) for d in docs)
+    assert await queued_job_ids(arq_pool, settings) == expected
+    await run_worker()
+    for doc in docs:
+        stored = await repo.get_by_id(doc["_id"])
+        assert stored is not None and stored["scan_status"] == "ready" and stored["scan"]["runs"] == 1
+    assert (await reconcile(ctx))["enqueued"] == 0
+
+
+async def test_grace_period_leaves_fresh_requests_alone(stored_doc: Any, repo: DocumentRepository,
+                                                        arq_pool: ArqRedis, settings: Settings,
+                                                        metrics: Metrics) -> None:
+    await stored_doc()
+    ctx = job_ctx(settings.replace(reconcile_grace_seconds=3600), repo, arq_pool, metrics)
+    assert (await reconcile(ctx))["enqueued"] == 0
+    assert await queued_job_ids(arq_pool, settings) == []
+
+
+async def test_expired_lease_is_requeued_with_a_new_token(stored_doc: Any, repo: DocumentRepository,
+                                                          arq_pool: ArqRedis, settings: Settings, metrics: Metrics,
+                                                          run_worker: Any) -> None:
+    doc = await stored_doc()
+    old_token = doc["scan"]["token"]
+    claimed = await repo.claim_scan(doc["_id"], old_token, lease=timedelta(seconds=-1))  # a worker died holding it
+    assert claimed is not None
+    counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
+    assert counts["requeued"] == 1 and counts["enqueued"] == 1
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None and stored["scan_status"] == "queued"
+    new_token = stored["scan"]["token"]
+    assert new_token != old_token
+    # The dead worker's job, delivered again, can no longer write.
+    await arq_pool.enqueue_job(QUICK_SCAN, str(doc["_id"]), old_token, _job_id="redelivered",
+                               _queue_name=settings.queue_name)
+    await run_worker()
+    final = await repo.get_by_id(doc["_id"])
+    assert final is not None
+    assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token
+    assert metrics.scans.labels("ready")._value.get() == 1
+    assert metrics.scans.labels("skipped")._value.get() == 1
+
+
+async def test_expired_lease_after_the_attempt_limit_fails(stored_doc: Any, repo: DocumentRepository,
+                                                           arq_pool: ArqRedis, settings: Settings,
+                                                           metrics: Metrics) -> None:
+    doc = await stored_doc()
+    token = doc["scan"]["token"]
+    ctx = job_ctx(settings.replace(scan_attempt_limit=2), repo, arq_pool, metrics)
+    for _ in range(2):
+        stored = await repo.get_by_id(doc["_id"])
+        assert stored is not None
+        token = stored["scan"]["token"]
+        assert await repo.claim_scan(doc["_id"], token, lease=timedelta(seconds=-1)) is not None
+        await reconcile(ctx)
+    final = await repo.get_by_id(doc["_id"])
+    assert final is not None
+    assert final["scan_status"] == "failed"
+    assert final["pipeline_stage"] == "quick_scan_failed"
+    assert final["scan_error"]["code"] == "scan_stalled"
+
+
+async def test_a_finished_job_id_does_not_strand_a_queued_document(stored_doc: Any, repo: DocumentRepository,
+                                                                   arq_pool: ArqRedis, settings: Settings,
+                                                                   metrics: Metrics, run_worker: Any) -> None:
+    doc = await stored_doc()
+    token = doc["scan"]["token"]
+    job_id = quick_scan_job_id(doc["_id"], token)
+    # A job under that id ends without touching the document (here: a hand-off that finds nothing to hand
+    # off); its kept result blocks the id.
+    await arq_pool.enqueue_job("hand_off", str(doc["_id"]), _job_id=job_id, _queue_name=settings.queue_name)
+    await run_worker()
+    assert await enqueue(arq_pool, QUICK_SCAN, str(doc["_id"]), token, job_id=job_id,
+                         queue_name=settings.queue_name) is False
+    counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
+    assert counts["enqueued"] == 1
+    await run_worker()
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None and stored["scan_status"] == "ready"
+
+
+async def test_pending_hand_off_is_sent_again(stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis,
+                                              settings: Settings, metrics: Metrics) -> None:
+    doc = await stored_doc(scan_status="ready", pipeline_stage="queued", validation_status="confirmed",
+                           handoff={"status": "pending", "requested_at": utcnow() - timedelta(minutes=5)})
+    counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
+    assert counts["handoffs"] == 1
+    assert await queued_job_ids(arq_pool, settings) == [hand_off_job_id(doc["_id"])]
+
+
+async def test_permanent_scan_error_ends_failed_with_a_safe_message(stored_doc: Any, repo: DocumentRepository,
+                                                                    arq_pool: ArqRedis, settings: Settings,
+                                                                    metrics: Metrics, scanner: Any, db: Any) -> None:
+    doc = await stored_doc(content=b"%PDF-1.4 this is not really a pdf")
+    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {"content_type": "application/pdf"}})
+    result = await quick_scan(job_ctx(settings, repo, arq_pool, metrics, scanner), str(doc["_id"]),
+                              doc["scan"]["token"])
+    assert result == "failed"
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None
+    assert stored["scan_status"] == "failed"
+    assert stored["scan_error"]["code"] == "corrupt_file"
+    assert "Traceback" not in stored["scan_error"]["message"]
