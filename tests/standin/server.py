@@ -685,7 +685,8 @@ class Engine:
         upsert = bool(command.get("upsert"))
         if pre is None and not upsert:
             return {"lastErrorObject": {"n": 0, "updatedExisting": False}, "value": None}
-        old_value = coll.find_one({"_id": pre["_id"]}, fields) if pre is not None else None
+        new = bool(command.get("new"))
+        old_value = coll.find_one({"_id": pre["_id"]}, fields) if pre is not None and not new else None
         statement = {"q": {"_id": pre["_id"]} if pre is not None else query, "u": update, "upsert": upsert,
                      "arrayFilters": command.get("arrayFilters")}
         rule = self._validation(db_name, name, bool(command.get("bypassDocumentValidation")))
@@ -694,7 +695,7 @@ class Engine:
         doc_id = pre["_id"] if pre is not None else result.upserted_id
         if pre is None:
             last_error["upserted"] = doc_id
-        value = coll.find_one({"_id": doc_id}, fields) if command.get("new") else old_value
+        value = coll.find_one({"_id": doc_id}, fields) if new else old_value
         return {"lastErrorObject": last_error, "value": value}
 
     def end_sessions(self, db_name: str, command: Mapping[str, Any]) -> Doc:
