@@ -349,6 +349,23 @@ async def test_repository_against_both_backends(
     assert results[4] is None or results[4]["_id"] == ObjectId(f"{2:024x}")
 
 
+async def test_migrations_run_on_the_standin_over_legacy_documents(standin_db: Db) -> None:
+    runner_module = pytest.importorskip("migrations.runner")
+    legacy = {"_id": ObjectId(f"{1:024x}"), "child_profile_id": "child-1", "owner_id": "owner-1", "filename": "a",
+              "content_type": "application/pdf", "size": 1, "file_id": ObjectId(), "scan_status": "ready",
+              "created_at": T0}
+    await standin_db.documents.insert_many([legacy, new_doc(2)])
+    outcomes = await runner_module.MigrationRunner(standin_db).up()
+    assert outcomes and not await runner_module.MigrationRunner(standin_db).pending()
+    names = {index["name"] async for index in standin_db.documents.list_indexes()}
+    assert {"owner_upload_key", "child_owner_created"} <= names
+    listed = await (await standin_db.list_collections(filter={"name": "documents"})).to_list(None)
+    assert listed[0]["options"]["validationLevel"] == "moderate"
+    with pytest.raises(WriteError) as caught:
+        await standin_db.documents.insert_one({"owner_id": "owner-1", "scan_status": "lost"})
+    assert caught.value.code == 121
+
+
 # -- races between processes --
 
 CAS_CLIENT = """
