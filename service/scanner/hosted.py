@@ -20,7 +20,6 @@ from .result import (
     Alternative,
     ProviderError,
     ScanResult,
-    ScanTimeout,
     TransientScanError,
 )
 
@@ -167,8 +166,6 @@ class HostedScanner:
             logger.warning("hosted scan of %r, attempt %d of %d failed: %s", filename, attempt, attempts, problem)
             if attempt < attempts:
                 await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
-        if "TimeoutError" in problem:
-            raise ScanTimeout(detail=f"provider did not answer in time: {problem}")
         raise TransientScanError(f"hosted provider unavailable after {attempts} attempts: {problem}")
 
     async def close(self) -> None:

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1"
 MAX_ALTERNATIVES = 3
-#: When the language is undetermined the pair (topic, language) is at best this sure.
+#: When the language is undetermined the pair (topic, language) is at best this sure, and at least half of it.
 UNDETERMINED_FACTOR = 0.4
 
 _model: TopicModel | None = None
@@ -67,7 +67,7 @@ def classify(extracted: Extracted, model_name: str) -> ScanResult:
     guess: LanguageGuess = detect_language(text)
     ranking = topic_model().rank(text, guess.language, guess.secondary_share)
     if guess.language == UNDETERMINED:
-        language_factor = UNDETERMINED_FACTOR * min(1.0, guess.confidence / 0.5)
+        language_factor = UNDETERMINED_FACTOR * max(0.5, min(1.0, guess.confidence / 0.5))
     else:
         language_factor = guess.confidence
     alternatives: tuple[Alternative, ...] = ()

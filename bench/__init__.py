@@ -1,0 +1,1 @@
+"""Benchmarks that are run by hand, never as timed tests."""
