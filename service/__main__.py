@@ -15,6 +15,7 @@ from .settings import Settings, SettingsError
 def main() -> None:
     try:
         settings = Settings.from_env(os.environ)
+        settings.require_services()
         setup_logging(settings.log_level, settings.log_json)
         if settings.embedded:
             from . import embedded

@@ -64,6 +64,10 @@ def setup_logging(level: str, json_lines: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The arq CLI configures its own handler first; let its records reach ours once, in our format.
+    for name in ("arq", "arq.worker", "arq.jobs", "arq.connections"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
 
 
 def current_request_id() -> str:

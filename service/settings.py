@@ -110,6 +110,11 @@ class Settings:
     def embedded(self) -> bool:
         return not self.mongo_url and not self.redis_url
 
+    def require_services(self) -> None:
+        """Web and worker need both stores; only the embedded mode runs without them."""
+        if bool(self.mongo_url) != bool(self.redis_url):
+            raise SettingsError("set both MONGO_URL and REDIS_URL, or neither (embedded mode)")
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Read the settings from an environment mapping.
@@ -118,8 +123,6 @@ class Settings:
         """
         mongo_url = _str(environ, "MONGO_URL")
         redis_url = _str(environ, "REDIS_URL")
-        if bool(mongo_url) != bool(redis_url):
-            raise SettingsError("set both MONGO_URL and REDIS_URL, or neither (embedded mode)")
         algorithms = tuple(a.strip() for a in _str(environ, "JWT_ALGORITHMS").split(",") if a.strip())
         secret = environ.get("JWT_SECRET", "")
         public_key = environ.get("JWT_PUBLIC_KEY", "")

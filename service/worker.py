@@ -16,7 +16,7 @@ from .metrics import Metrics
 from .mongo import close_client, create_client
 from .repository import DocumentRepository
 from .scanner import create_scanner
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,10 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
     def _load(self) -> None:
         if not dict.__len__(self):
             settings = Settings.from_env(os.environ)
+            settings.require_services()
+            if settings.embedded:
+                raise SettingsError("the worker needs MONGO_URL and REDIS_URL; `python -m service` alone runs "
+                                    "web and worker together in the embedded mode")
             setup_logging(settings.log_level, settings.log_json)
             self.update(worker_kwargs(settings))
 
