@@ -141,7 +141,7 @@ class DocumentRepository:
         result: Doc | None = await self._docs.find_one({"_id": document_id})
         return result
 
-    async def list(
+    async def list_page(
         self, child_id: str, owner_id: str, limit: int, after: tuple[datetime, ObjectId] | None
     ) -> Page:
         """One page of a child's documents, newest first (keyset pagination on ``created_at``, ``_id``).

@@ -156,7 +156,8 @@ def pending_handoff_filter(older_than: datetime) -> Doc:
 # -- updates --
 
 def _event(stage: PipelineStage | str, progress: int, at: datetime, history_limit: int) -> Doc:
-    return {"stage_history": {"$each": [{"stage": str(stage), "progress": progress, "at": at}], "$slice": -history_limit}}
+    event = {"stage": str(stage), "progress": progress, "at": at}
+    return {"stage_history": {"$each": [event], "$slice": -history_limit}}
 
 
 def _stage(stage: PipelineStage, at: datetime) -> Doc:

@@ -96,7 +96,7 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
             setup_logging(settings.log_level, settings.log_json)
             self.update(worker_kwargs(settings))
 
-    def items(self) -> ItemsView[str, Any]:
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
         self._load()
         return super().items()
 

@@ -336,8 +336,8 @@ def test_cli_without_mongo_url_says_embedded_needs_no_migrations(capsys: pytest.
 
 
 def test_cli_reports_a_configuration_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["status"], environ={"MONGO_URL": "mongodb://localhost:1"}) == EXIT_USAGE
-    assert "REDIS_URL" in capsys.readouterr().err
+    assert main(["status"], environ={"MONGO_URL": "mongodb://localhost:1", "MAX_UPLOAD_BYTES": "lots"}) == EXIT_USAGE
+    assert "MAX_UPLOAD_BYTES" in capsys.readouterr().err
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -318,8 +318,8 @@ async def test_repository_against_both_backends(
             await repo.get(oid, "child-1", "owner-1"),
             await repo.get(oid, "child-2", "owner-1"),
             await repo.get_by_id(oid),
-            await repo.list("child-1", "owner-1", 3, None),
-            await repo.list("child-1", "owner-1", 3, (T0 + timedelta(seconds=2), ObjectId(f"{2:024x}"))),
+            await repo.list_page("child-1", "owner-1", 3, None),
+            await repo.list_page("child-1", "owner-1", 3, (T0 + timedelta(seconds=2), ObjectId(f"{2:024x}"))),
         ]
         claimed = await repo.claim_scan(oid, "t1", timedelta(minutes=5))
         results += [claimed is not None, await repo.claim_scan(oid, "t1", timedelta(minutes=5))]

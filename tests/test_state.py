@@ -135,9 +135,9 @@ def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
 def test_stage_history_keeps_the_last_n_events() -> None:
     collection = mongomock.MongoClient().db.docs
     collection.insert_one(make_doc(ScanStatus.READY, ValidationStatus.PENDING, MISSING))
-    for n in range(5):
-        collection.update_one({"_id": 1}, {"$push": state.claim_update(now=NOW, lease_until=NOW,
-                                                                      history_limit=3)["$push"]})
+    push = state.claim_update(now=NOW, lease_until=NOW, history_limit=3)["$push"]
+    for _ in range(5):
+        collection.update_one({"_id": 1}, {"$push": push})
     assert len(collection.find_one({"_id": 1})["stage_history"]) == 3
 
 

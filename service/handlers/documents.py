@@ -164,7 +164,7 @@ async def list_documents(request: web.Request) -> web.Response:
     query = load_query(ListQuerySchema(), request.query)
     limit = query["limit"] or settings.page_size_default
     after = decode_cursor(query["cursor"]) if query["cursor"] else None
-    page = await request.app[repository_key].list(child, identity.user_id, limit, after)
+    page = await request.app[repository_key].list_page(child, identity.user_id, limit, after)
     return web.json_response({
         "items": [document_view(doc, scan_url(request, child, doc["_id"])) for doc in page.items],
         "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
