@@ -14,7 +14,8 @@ FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 #: (topic, language, text). Several sentences each, the way worksheets and lesson notes are written.
 PASSAGES: tuple[tuple[str, str, str], ...] = (
     # mathematics
-    ("mathematics", "en", "Worksheet 4: Fractions. Colour in three quarters of each shape. Which is bigger, 2/3 or 3/5? "
+    ("mathematics", "en", "Worksheet 4: Fractions. Colour in three quarters of each shape. Which is bigger, 2/3 or "
+     "3/5? "
      "Explain how you know. Put these fractions in order from smallest to largest: 1/2, 1/8, 3/4, 5/8. "
      "Remember that the denominator tells you how many equal parts the whole is split into."),
     ("mathematics", "en", "Long multiplication practice. Work out 346 x 27 using the column method. Show every step "
@@ -50,7 +51,8 @@ PASSAGES: tuple[tuple[str, str, str], ...] = (
      "polsslag voor en na het rennen en schrijf de uitkomst in de tabel."),
     ("science", "nl", "Proefje: drijven en zinken. Neem een bak met water en verschillende voorwerpen: een kurk, een "
      "spijker, een appel en een plastic dopje. Voorspel eerst welke voorwerpen blijven drijven. Doe daarna de "
-     "proef en vergelijk je voorspelling met wat je waarneemt. Heeft het met het gewicht of met het materiaal te maken?"),
+     "proef en vergelijk je voorspelling met wat je waarneemt. Heeft het met het gewicht of met het "
+     "materiaal te maken?"),
     # history
     ("history", "en", "The Romans invaded Britain in AD 43 under the emperor Claudius. They built roads, forts and "
      "towns such as Londinium. Boudicca, queen of the Iceni tribe, led a rebellion against them in AD 60. Use the "

@@ -181,7 +181,8 @@ async def test_local_engine_stops_waiting_at_the_limit_and_keeps_working() -> No
     try:
         started = time.monotonic()
         with pytest.raises(ScanTimeout) as raised:
-            await scanner.scan(_png("\n".join(text for _topic, _language, text in PASSAGES[:8])), "image/png", "big.png")
+            long_page = _png("\n".join(text for _topic, _language, text in PASSAGES[:8]))
+            await scanner.scan(long_page, "image/png", "big.png")
         assert time.monotonic() - started < 2.0
         assert raised.value.code == "scan_timeout"
         scan(b"warm up the language models with this sentence", "text/plain", "warm.txt")
