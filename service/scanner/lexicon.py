@@ -1,14 +1,12 @@
-"""School-subject vocabularies used by the local topic model.
-
-Each subject has, per language, a list of terms separated by whitespace. A term is a folded word
-(lowercase, no accents), ``stem*`` for any word starting with ``stem``, or ``two_words`` for a phrase.
-A ``:n`` suffix sets the weight: 3 for terms that all but name the subject, 2 (the default) for
-typical vocabulary, 1 for words that also appear in other subjects.
-"""
+"""School-subject vocabularies used by the local topic model."""
 from __future__ import annotations
 
 LEXICON_VERSION = "3"
 
+# Per subject and language, whitespace-separated terms: a folded word (lowercase, no accents), ``stem*``
+# for any word starting with ``stem``, or ``two_words`` for a phrase. A ``:n`` suffix sets the weight:
+# 3 for terms that all but name the subject, 2 (the default) for typical vocabulary, 1 for words that
+# also turn up in other subjects.
 LEXICON: dict[str, dict[str, str]] = {
     "mathematics": {
         "en": """
