@@ -5,13 +5,17 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from aiohttp import web
+from arq import Retry
 from arq.connections import ArqRedis
 
 from service.jobs import quick_scan, reconcile
 from service.metrics import Metrics
 from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
 from service.repository import DocumentRepository, utcnow
-from service.settings import Settings
+from service.scanner import create_scanner
+from service.settings import ScannerSettings, Settings
 from tests.conftest import queued_job_ids
 
 
@@ -133,3 +137,52 @@ async def test_permanent_scan_error_ends_failed_with_a_safe_message(stored_doc: 
     assert stored["scan_status"] == "failed"
     assert stored["scan_error"]["code"] == "corrupt_file"
     assert "Traceback" not in stored["scan_error"]["message"]
+
+
+async def test_arq_enqueue_returns_none_for_a_known_job_id(arq_pool: ArqRedis, settings: Settings,
+                                                           run_worker: Any, stored_doc: Any) -> None:
+    """Pins the arq behaviour the design relies on: ``None`` means "already enqueued" (or result kept)."""
+    doc = await stored_doc()
+    args = (str(doc["_id"]), doc["scan"]["token"])
+    job_id = quick_scan_job_id(doc["_id"], doc["scan"]["token"])
+    assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name)
+    assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name) is None
+    await run_worker()
+    # Finished: the kept result still blocks the id, which is why the id carries the token.
+    assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name) is None
+
+
+async def test_transient_errors_retry_then_fail_with_a_safe_message(aiohttp_server: Any, stored_doc: Any,
+                                                                    repo: DocumentRepository, arq_pool: ArqRedis,
+                                                                    settings: Settings, metrics: Metrics) -> None:
+    calls = 0
+
+    async def overloaded(request: web.Request) -> web.Response:
+        nonlocal calls
+        calls += 1
+        return web.json_response({"error": {"message": "overloaded"}}, status=503)
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", overloaded)
+    server = await aiohttp_server(app)
+    engine = create_scanner(ScannerSettings(engine="hosted", hosted_url=str(server.make_url("/v1")),
+                                            hosted_model="m", hosted_retries=1, timeout=5))
+    try:
+        doc = await stored_doc()
+        token = doc["scan"]["token"]
+        with pytest.raises(Retry):
+            await quick_scan(job_ctx(settings, repo, arq_pool, metrics, engine, job_try=1), str(doc["_id"]), token)
+        stored = await repo.get_by_id(doc["_id"])
+        assert stored is not None
+        # Handed back to the queue under the same token, so arq's retry of this very job can claim it again.
+        assert stored["scan_status"] == "queued" and stored["scan"]["token"] == token
+        last_try = job_ctx(settings, repo, arq_pool, metrics, engine, job_try=settings.scan_max_tries)
+        assert await quick_scan(last_try, str(doc["_id"]), token) == "failed"
+        final = await repo.get_by_id(doc["_id"])
+        assert final is not None
+        assert final["scan_status"] == "failed"
+        assert final["scan_error"]["code"] == "scan_unavailable"
+        assert final["scan"]["runs"] == 2
+        assert calls == 2
+    finally:
+        await engine.close()
