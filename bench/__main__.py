@@ -1,9 +1,9 @@
-"""Run a benchmark: ``python -m bench [scan]``."""
+"""Run a benchmark: ``python -m bench [scan|rescan]``."""
 from __future__ import annotations
 
 import sys
 
-from bench import scan
+from bench import rescan, scan
 
 
 def main(argv: list[str]) -> int:
@@ -12,10 +12,11 @@ def main(argv: list[str]) -> int:
     :param argv: command-line arguments after the program name
     """
     name = argv[0] if argv else "scan"
-    if name != "scan":
-        print(f"unknown benchmark {name!r}; available: scan", file=sys.stderr)
+    benchmarks = {"scan": scan.main, "rescan": rescan.main}
+    if name not in benchmarks:
+        print(f"unknown benchmark {name!r}; available: {', '.join(benchmarks)}", file=sys.stderr)
         return 2
-    return scan.main(argv[1:])
+    return benchmarks[name](argv[1:])
 
 
 if __name__ == "__main__":
