@@ -111,7 +111,8 @@ async def run(documents: int, concurrent: int, rounds: int, mongo_url: str) -> i
           f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.1f}  max {latencies[-1] * 1000:.1f}")
     print(f"  statuses      {dict(sorted(statuses.items()))}")
     accepted_ok = statuses[202] == documents * rounds
-    print(f"  accepted      {statuses[202]} (expected exactly {documents * rounds}: {'ok' if accepted_ok else 'WRONG'})")
+    verdict = "ok" if accepted_ok else "WRONG"
+    print(f"  accepted      {statuses[202]} (expected exactly {documents * rounds}: {verdict})")
     return 0 if accepted_ok else 1
 
 
