@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +57,7 @@ NotFound = _problem("NotFound", 404, "not-found", "Not found")
 InvalidParameter = _problem("InvalidParameter", 400, "invalid-parameter", "Invalid parameter")
 MalformedBody = _problem("MalformedBody", 400, "malformed-body", "Malformed request body")
 ValidationFailed = _problem("ValidationFailed", 422, "validation-error", "Invalid values")
-PayloadTooLarge = _problem("PayloadTooLarge", 413, "payload-too-large", "File too large")
+PayloadTooLarge = _problem("PayloadTooLarge", 413, "payload-too-large", "Payload too large")
 UnsupportedMediaType = _problem("UnsupportedMediaType", 415, "unsupported-media-type", "Unsupported media type")
 ScanInFlight = _problem("ScanInFlight", 409, "scan-in-flight", "A scan is already in progress")
 NotRescannable = _problem("NotRescannable", 409, "not-rescannable", "This document cannot be rescanned")
@@ -107,6 +108,10 @@ def _from_http_exception(exc: web.HTTPException) -> Problem:
         allow = exc.headers.get("Allow")
         if allow:
             problem.headers["Allow"] = allow
+    if exc.status == 413:
+        # aiohttp's own limit on a body read whole (client_max_size); it names the limit only in its text.
+        found = re.search(r"Maximum request body size (\d+)", exc.text or "")
+        problem.extensions["max_bytes"] = int(found.group(1)) if found else 0
     return problem
 
 

@@ -1,6 +1,7 @@
 """Bad input: a clear 4xx problem+json, never a 500, never a state change, never a job."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -121,3 +122,14 @@ async def test_malformed_multipart(api: Any, auth: dict[str, str], db: Any) -> N
     resp = await api.post(f"/api/v1/children/{CHILD}/documents", data=b"--xyz\r\nbroken", headers=headers)
     assert resp.status == 400
     assert await db["documents"].count_documents({}) == 0
+
+
+async def test_a_body_over_the_server_limit_is_413_problem(api: Any, auth: dict[str, str], target: dict[str, Any],
+                                                           settings: Settings) -> None:
+    huge = b'{"topic": "' + b"m" * (settings.max_upload_bytes + 2 * 1024 * 1024) + b'"}'
+    resp = await api.post(url(target, "confirm-scan"), data=io.BytesIO(huge),
+                          headers={**auth, "Content-Type": "application/json"})
+    assert resp.status == 413
+    body = await resp.json()
+    assert body["type"] == "urn:docscan:problem:payload-too-large"
+    assert body["max_bytes"] > settings.max_upload_bytes
