@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import rescan, scan
+from bench import heldout, rescan, scan
 
 
 def main(argv: list[str]) -> int:
@@ -12,7 +12,7 @@ def main(argv: list[str]) -> int:
     :param argv: command-line arguments after the program name
     """
     name = argv[0] if argv else "scan"
-    benchmarks = {"scan": scan.main, "rescan": rescan.main}
+    benchmarks = {"scan": scan.main, "rescan": rescan.main, "heldout": heldout.main}
     if name not in benchmarks:
         print(f"unknown benchmark {name!r}; available: {', '.join(benchmarks)}", file=sys.stderr)
         return 2
