@@ -82,7 +82,8 @@ def create_app(settings: Settings, *, db: Any = None, arq_pool: Any = None,
     """
     verifier = TokenVerifier.from_settings(settings)
     app = web.Application(
-        middlewares=[request_id_middleware, error_middleware, metrics_middleware, auth_middleware_factory(verifier)],
+        # metrics outside the error middleware, so error answers are counted too
+        middlewares=[request_id_middleware, metrics_middleware, error_middleware, auth_middleware_factory(verifier)],
         client_max_size=settings.max_upload_bytes + 1024 * 1024,
     )
     app[settings_key] = settings

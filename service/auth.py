@@ -9,6 +9,9 @@ from typing import Any
 
 import jwt
 from aiohttp import web
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from aiohttp.typedefs import Handler
 
 from .problems import NotFound, Unauthorized
@@ -16,8 +19,31 @@ from .settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
-CHILD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CHILD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _MAX_TOKEN_BYTES = 4096
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_HS = frozenset({"HS256", "HS384", "HS512"})
+_RS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"})
+_ES = frozenset({"ES256", "ES384", "ES512"})
+
+
+def _load_key(secret: str, public_key: str) -> tuple[Any, frozenset[str], tuple[str, ...]]:
+    """The verification key, the algorithms it can check, and the default among them."""
+    if secret and public_key:
+        raise SettingsError("set JWT_SECRET or JWT_PUBLIC_KEY, not both")
+    if secret:
+        return secret, _HS, ("HS256",)
+    if not public_key:
+        raise SettingsError("no JWT key configured: set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256)")
+    try:
+        key = serialization.load_pem_public_key(public_key.encode())
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise SettingsError("JWT_PUBLIC_KEY is not a PEM public key") from None
+    if isinstance(key, rsa.RSAPublicKey):
+        return key, _RS, ("RS256",)
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return key, _ES, ("ES256",)
+    raise SettingsError("JWT_PUBLIC_KEY must be an RSA or EC public key")
 
 
 @dataclass(frozen=True)
@@ -38,26 +64,30 @@ class TokenVerifier:
     :param algorithms: accepted algorithms; never ``none``
     """
 
-    def __init__(self, key: str, algorithms: tuple[str, ...], audience: str = "", issuer: str = "",
-                 leeway: int = 30) -> None:
-        if not key:
-            raise SettingsError("no JWT key configured: set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256)")
-        self._key = key
-        self._algorithms = list(algorithms)
+    def __init__(self, *, secret: str = "", public_key: str = "", algorithms: tuple[str, ...] = (),
+                 audience: str = "", issuer: str = "", leeway: int = 30) -> None:
+        self._key, family, default = _load_key(secret, public_key)
+        self._algorithms = list(algorithms or default)
+        if not set(self._algorithms) <= family:
+            raise SettingsError(f"JWT_ALGORITHMS {self._algorithms} do not fit the configured key; "
+                                f"use some of {sorted(family)}")
         self._audience = audience or None
         self._issuer = issuer or None
         self._leeway = leeway
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
-        key = settings.jwt_public_key or settings.jwt_secret
-        return cls(key, settings.jwt_algorithms, settings.jwt_audience, settings.jwt_issuer, settings.jwt_leeway)
+        return cls(secret=settings.jwt_secret, public_key=settings.jwt_public_key,
+                   algorithms=settings.jwt_algorithms, audience=settings.jwt_audience, issuer=settings.jwt_issuer,
+                   leeway=settings.jwt_leeway)
 
     def verify(self, token: str) -> Identity:
         """Verify a token and return the identity it carries.
 
         :param token: the compact JWT
         """
+        if not _COMPACT_JWS.fullmatch(token):
+            raise Unauthorized("The access token is not valid.", headers=_challenge("invalid_token"))
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -70,14 +100,15 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("The access token has expired.", headers=_challenge("invalid_token")) from None
-        except jwt.InvalidTokenError as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            # PyJWTError covers a token whose algorithm does not fit the key (InvalidKeyError) too.
             logger.info("rejected token: %s", exc)
             raise Unauthorized("The access token is not valid.", headers=_challenge("invalid_token")) from None
         sub = claims.get("sub")
         children = claims.get("children", [])
         if not isinstance(sub, str) or not sub or len(sub) > 128:
             raise Unauthorized("The access token has no valid subject.", headers=_challenge("invalid_token"))
-        if not isinstance(children, list) or not all(isinstance(c, str) and CHILD_ID.match(c) for c in children):
+        if not isinstance(children, list) or not all(isinstance(c, str) and CHILD_ID.fullmatch(c) for c in children):
             raise Unauthorized("The access token has a malformed children claim.", headers=_challenge("invalid_token"))
         return Identity(user_id=sub, children=frozenset(children))
 

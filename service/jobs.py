@@ -4,6 +4,7 @@ Every write of a job is a compare-and-set fenced by the scan token, so a duplica
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import timedelta
@@ -79,6 +80,10 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         logger.warning("scan of %s hit a transient error (try %d), retrying in %ds: %s",
                        document_id, job_try, defer, exc)
         raise Retry(defer=defer) from exc
+    except asyncio.CancelledError:
+        # arq cancels on shutdown or at the job timeout: give the request back now, not when the lease ends.
+        await asyncio.shield(_release_quietly(repo, oid, token))
+        raise
     except Exception:
         logger.exception("scan of %s crashed", document_id)
         return await _fail(repo, metrics, oid, token, _safe_error(
@@ -92,6 +97,13 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
     metrics.scans.labels("ready").inc()
     logger.info("scan of %s ready: %s/%s (%.2f)", document_id, result.topic, result.language, result.confidence)
     return "ready"
+
+
+async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) -> None:
+    try:
+        await repo.release_scan(oid, token)
+    except PyMongoError as exc:
+        logger.warning("could not give %s back to the queue (the reconciler will): %s", oid, exc)
 
 
 async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str,

@@ -26,6 +26,8 @@ def create_client(settings: Settings) -> Any:
         retryWrites=True,
         serverSelectionTimeoutMS=5000,
         connectTimeoutMS=5000,
+        # A bound on every operation: a `majority` write never hangs when a majority of the set is down.
+        timeoutMS=settings.mongo_timeout_ms,
         appname="docscan",
     )
 

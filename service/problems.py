@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from .logs import current_request_id
 
@@ -126,7 +126,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         return problem_response(_from_http_exception(exc), request)
-    except (ConnectionFailure, ServerSelectionTimeoutError) as exc:
+    except PyMongoError as exc:
+        if not isinstance(exc, ConnectionFailure) and not exc.timeout:
+            logger.exception("database error on %s %s", request.method, request.path)
+            return problem_response(InternalError("Something went wrong on our side."), request)
         logger.error("database unavailable: %s", exc)
         return problem_response(
             ServiceUnavailable("The document store is unavailable; nothing was changed. Try again shortly.",

@@ -9,7 +9,7 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, WriteConcern
-from pymongo.errors import AutoReconnect, DuplicateKeyError, NetworkTimeout
+from pymongo.errors import AutoReconnect, DuplicateKeyError, PyMongoError
 
 from . import state
 from .state import Doc, ScanStatus
@@ -28,6 +28,10 @@ def utcnow() -> datetime:
 
 def new_token() -> str:
     return uuid.uuid4().hex
+
+
+class OutcomeUnknown(Exception):
+    """A compare-and-set may or may not have happened, and reading it back failed too."""
 
 
 class FileMissing(Exception):
@@ -184,10 +188,15 @@ class DocumentRepository:
         )
         try:
             return await self._swap(flt, update)
-        except (AutoReconnect, NetworkTimeout):
+        except PyMongoError as exc:
+            if not isinstance(exc, AutoReconnect) and not exc.timeout:
+                raise
             # The driver already retried once; the swap may or may not have happened. The token says which.
-            logger.warning("rescan swap of %s had an ambiguous outcome; reading it back", document_id)
-            doc = await self.get(document_id, child_id, owner_id)
+            logger.warning("rescan swap of %s had an ambiguous outcome; reading it back: %s", document_id, exc)
+            try:
+                doc = await self.get(document_id, child_id, owner_id)
+            except PyMongoError as again:
+                raise OutcomeUnknown(f"rescan of {document_id}: {again}") from exc
             if doc is not None and doc.get("scan", {}).get("token") == token:
                 return doc
             return None

@@ -14,8 +14,8 @@ from .scanner import TOPICS
 
 #: every ISO 639-1 code a parent may confirm (the languages the detector family knows)
 ISO_639_1 = frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
-DOCUMENT_ID = re.compile(r"^[0-9a-f]{24}$")
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+DOCUMENT_ID = re.compile(r"[0-9a-f]{24}")
+IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 class _Strict(Schema):
@@ -82,13 +82,13 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
 
 
 def parse_child_id(value: str) -> str:
-    if not CHILD_ID.match(value):
+    if not CHILD_ID.fullmatch(value):
         raise InvalidParameter("The child id is malformed.", extensions={"errors": {"child": ["malformed id"]}})
     return value
 
 
 def parse_document_id(value: str) -> ObjectId:
-    if not DOCUMENT_ID.match(value):
+    if not DOCUMENT_ID.fullmatch(value):
         raise InvalidParameter("The document id is malformed.",
                                extensions={"errors": {"document": ["must be 24 lowercase hex characters"]}})
     return ObjectId(value)
@@ -97,6 +97,10 @@ def parse_document_id(value: str) -> ObjectId:
 def parse_idempotency_key(value: str | None) -> str | None:
     if value is None:
         return None
-    if not IDEMPOTENCY_KEY.match(value):
+    # The IETF draft sends the key as a structured-field string: "..." in quotes.
+    key = value.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not IDEMPOTENCY_KEY.fullmatch(key) or not key.strip():
         raise InvalidIdempotencyKey("Idempotency-Key must be 1 to 255 printable ASCII characters.")
-    return value
+    return key

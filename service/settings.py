@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
 
 
-def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
         return default
@@ -20,6 +21,8 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) 
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
     if value < minimum:
         raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name} must be <= {maximum}, got {value}")
     return value
 
 
@@ -72,12 +75,14 @@ class Settings:
 
     mongo_url: str = ""
     mongo_db: str = "docscan"
+    mongo_timeout_ms: int = 10_000
     redis_url: str = ""
     queue_name: str = "scan"
     deep_queue_name: str = "deep"
     jwt_secret: str = field(default="", repr=False)
     jwt_public_key: str = field(default="", repr=False)
-    jwt_algorithms: tuple[str, ...] = ("HS256",)
+    #: empty: the algorithm that fits the key (HS256 for a secret, RS256 or ES256 for a public key)
+    jwt_algorithms: tuple[str, ...] = ()
     jwt_audience: str = ""
     jwt_issuer: str = ""
     jwt_leeway: int = 30
@@ -110,6 +115,12 @@ class Settings:
     def embedded(self) -> bool:
         return not self.mongo_url and not self.redis_url
 
+    @property
+    def scan_job_timeout(self) -> int:
+        """Seconds arq gives one quick_scan job; the hosted engine gives each of its attempts the whole scan timeout."""
+        attempts = self.scanner.hosted_retries if self.scanner.engine == "hosted" else 1
+        return math.ceil(self.scanner.timeout * attempts) + 10
+
     def require_services(self) -> None:
         """Web and worker need both stores; only the embedded mode runs without them."""
         if bool(self.mongo_url) != bool(self.redis_url):
@@ -126,12 +137,6 @@ class Settings:
         algorithms = tuple(a.strip() for a in _str(environ, "JWT_ALGORITHMS").split(",") if a.strip())
         secret = environ.get("JWT_SECRET", "")
         public_key = environ.get("JWT_PUBLIC_KEY", "")
-        if not algorithms:
-            algorithms = ("HS256",) if secret or not public_key else ("RS256", "ES256")
-        allowed = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"}
-        unknown = set(algorithms) - allowed
-        if unknown:
-            raise SettingsError(f"JWT_ALGORITHMS has unsupported algorithms: {sorted(unknown)}")
         engine = _str(environ, "SCAN_ENGINE", "local").lower()
         if engine not in {"local", "hosted"}:
             raise SettingsError(f"SCAN_ENGINE must be 'local' or 'hosted', got {engine!r}")
@@ -149,9 +154,10 @@ class Settings:
         log_format = _str(environ, "LOG_FORMAT", "json").lower()
         if log_format not in {"json", "text"}:
             raise SettingsError(f"LOG_FORMAT must be 'json' or 'text', got {log_format!r}")
-        return cls(
+        settings = cls(
             mongo_url=mongo_url,
             mongo_db=_str(environ, "MONGO_DB", "docscan") or "docscan",
+            mongo_timeout_ms=_int(environ, "MONGO_TIMEOUT_MS", 10_000, minimum=100),
             redis_url=redis_url,
             queue_name=_str(environ, "QUEUE_NAME", "scan") or "scan",
             deep_queue_name=_str(environ, "DEEP_QUEUE_NAME", "deep") or "deep",
@@ -167,7 +173,7 @@ class Settings:
             scan_attempt_limit=_int(environ, "SCAN_ATTEMPT_LIMIT", 5, minimum=1),
             reconcile_grace_seconds=_int(environ, "RECONCILE_GRACE_SECONDS", 60),
             reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
-            reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1),
+            reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1, maximum=3600),
             worker_metrics_port=_int(environ, "WORKER_METRICS_PORT", 0),
             port=_int(environ, "PORT", 8080, minimum=0),
             host=_str(environ, "HOST", "0.0.0.0") or "0.0.0.0",
@@ -175,6 +181,12 @@ class Settings:
             log_json=log_format == "json",
             scanner=scanner,
         )
+        if settings.scan_lease_seconds <= settings.scan_job_timeout:
+            # A lease shorter than the job would let the reconciler start a second scan of a running one.
+            raise SettingsError(f"SCAN_LEASE_SECONDS ({settings.scan_lease_seconds}) must be longer than a scan job "
+                                f"may run ({settings.scan_job_timeout} s: the scan timeout, times the hosted "
+                                "retries, plus 10 s)")
+        return settings
 
     def replace(self, **changes: object) -> Settings:
         """A copy with some fields changed (tests and embedded mode).

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -88,10 +90,23 @@ def document_view(doc: Doc, scan_url: str) -> dict[str, Any]:
     }
 
 
-def scan_etag(doc: Doc) -> str:
-    """A strong entity tag of the scan resource; its first part is the scan token (what If-Match compares)."""
-    token = (doc.get("scan") or {}).get("token") or "none"
-    return f'"{token}.{doc.get("scan_status")}.{doc.get("validation_status") or "pending"}"'
+def scan_etag(view: dict[str, Any]) -> str:
+    """A strong entity tag of a scan representation: its scan token (what If-Match compares), then a digest.
+
+    :param view: what ``scan_view`` made of the document
+    """
+    digest = hashlib.sha256(json.dumps(view, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+    return f'"{view.get("token") or "none"}.{digest}"'
+
+
+def etag_matches(etag: str, if_none_match: str) -> bool:
+    """``If-None-Match`` semantics: ``*``, or any listed tag equal under weak comparison (RFC 9110 13.1.2)."""
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
 def token_from_if_match(value: str) -> str | None:
@@ -104,7 +119,7 @@ def token_from_if_match(value: str) -> str | None:
     if len(value) < 2 or not (value.startswith('"') and value.endswith('"')):
         raise InvalidParameter("If-Match must be an entity tag in double quotes.")
     token = value[1:-1].split(".", 1)[0]
-    if not token or len(token) > 64 or not token.isalnum():
+    if not _TOKEN.fullmatch(token):
         raise InvalidParameter("If-Match does not name a scan token.")
     return token
 
@@ -120,7 +135,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, ObjectId]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
         created_at = datetime.fromisoformat(data["t"].replace("Z", "+00:00"))
+        if created_at.tzinfo is None:
+            raise ValueError("naive time")
+        # In UTC and within the BSON date range, or encoding the query would fail.
+        created_at = created_at.astimezone(timezone.utc)
         return created_at, ObjectId(data["id"])
-    except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, InvalidId):
+    except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, InvalidId, OverflowError,
+            RecursionError):
         raise InvalidParameter("The cursor is not valid; start again without it.",
                                extensions={"errors": {"cursor": ["malformed"]}}) from None

@@ -61,9 +61,7 @@ def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
 
     :param overrides: extra or replaced arguments (``redis_pool``, ``burst``, ``ctx``, ``handle_signals``)
     """
-    # The hosted engine gives each of its attempts the whole scan timeout.
-    attempts = settings.scanner.hosted_retries if settings.scanner.engine == "hosted" else 1
-    job_timeout = int(settings.scanner.timeout * attempts) + 30
+    job_timeout = settings.scan_job_timeout
     kwargs: dict[str, Any] = {
         "functions": [
             func(quick_scan, name="quick_scan", max_tries=settings.scan_max_tries, timeout=job_timeout),

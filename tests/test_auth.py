@@ -81,3 +81,35 @@ async def test_public_key_tokens(aiohttp_client: Any, settings: Settings, db: An
 def test_no_key_refuses_to_start(settings: Settings) -> None:
     with pytest.raises(SettingsError, match="JWT"):
         TokenVerifier.from_settings(settings.replace(jwt_secret="", jwt_public_key=""))
+
+
+def rsa_public_pem() -> str:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+@pytest.mark.parametrize("secret,public_key,algorithms,message", [
+    (JWT_SECRET, "PEM", (), "not both"),
+    ("", "PEM", ("HS256",), "do not fit"),
+    ("", "PEM", ("ES256",), "do not fit"),
+    (JWT_SECRET, "", ("RS256",), "do not fit"),
+    ("", "-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n", (), "not a PEM public key"),
+])
+def test_inconsistent_key_settings_refuse_to_start(secret: str, public_key: str, algorithms: tuple[str, ...],
+                                                   message: str) -> None:
+    pem = rsa_public_pem() if public_key == "PEM" else public_key
+    with pytest.raises(SettingsError, match=message):
+        TokenVerifier(secret=secret, public_key=pem, algorithms=algorithms)
+
+
+async def test_a_token_for_another_key_type_is_401_not_500(aiohttp_client: Any, settings: Settings, db: Any,
+                                                           arq_pool: Any) -> None:
+    rs_settings = settings.replace(jwt_secret="", jwt_public_key=rsa_public_pem(), jwt_algorithms=())
+    api = validated(await aiohttp_client(create_app(rs_settings, db=db, arq_pool=arq_pool)))
+    es_token = jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256")
+    for token in (es_token, es_token + "!", "a.b.c", "é.é.é"):
+        resp = await api.get(DOCS, headers={"Authorization": f"Bearer {token}"})
+        assert resp.status == 401, token

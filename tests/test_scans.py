@@ -241,3 +241,34 @@ async def test_mongo_down_answers_503_and_enqueues_nothing(aiohttp_client: Any, 
         assert (await ready.json())["checks"] == {"mongo": "unavailable", "redis": "ok"}
     finally:
         client.close()
+
+
+async def test_etag_follows_the_representation(api: Any, auth: dict[str, str], stored_doc: Any, db: Any) -> None:
+    doc = await stored_doc(**READY, validation_status="confirmed")
+    first = await api.get(doc_url(doc), headers=auth)
+    etag = first.headers["ETag"]
+    for if_none_match in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        resp = await api.get(doc_url(doc), headers={**auth, "If-None-Match": if_none_match})
+        assert resp.status == 304, if_none_match
+    # The deep pipeline moves the document on: same token, new representation, new tag.
+    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {"pipeline_stage": "ocr", "progress": 40}})
+    moved = await api.get(doc_url(doc), headers={**auth, "If-None-Match": etag})
+    assert moved.status == 200
+    assert moved.headers["ETag"] != etag
+    assert moved.headers["ETag"].startswith(etag.split(".")[0])
+    assert (await moved.json())["pipeline_stage"] == "ocr"
+
+
+async def test_a_quoted_idempotency_key_is_the_same_key(api: Any, auth: dict[str, str], stored_doc: Any) -> None:
+    doc = await stored_doc(**READY)
+    first = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": '"tap 1"'})
+    again = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": "tap 1"})
+    assert first.status == 202 and again.status == 202
+    assert again.headers["Idempotency-Replayed"] == "true"
+
+
+async def test_error_answers_are_counted(api: Any, auth: dict[str, str], metrics: Any) -> None:
+    await api.get("/api/v1/children/child-1/documents")
+    await api.get("/api/v1/children/child-2/documents", headers=auth)
+    assert metrics.http_requests.labels("GET", "list_documents", "401")._value.get() == 1
+    assert metrics.http_requests.labels("GET", "list_documents", "404")._value.get() == 1

@@ -1,6 +1,7 @@
 """Uploading and listing a child's documents."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import unicodedata
@@ -8,13 +9,14 @@ import unicodedata
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 from bson import ObjectId
+from pymongo.errors import PyMongoError
 
 from .. import state
 from ..auth import require_child
 from ..keys import arq_pool_key, metrics_key, repository_key, settings_key
 from ..problems import IdempotencyKeyReused, MalformedBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..queue import QUICK_SCAN, enqueue, quick_scan_job_id
-from ..repository import new_token, utcnow
+from ..repository import DocumentRepository, new_token, utcnow
 from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_idempotency_key
 from ..views import decode_cursor, document_view, encode_cursor
 
@@ -129,7 +131,12 @@ async def upload_document(request: web.Request) -> web.Response:
         document_id=document_id, child_id=child, owner_id=identity.user_id, filename=filename,
         content_type=content_type, size=len(content), file_id=file_id, token=token, now=utcnow(), upload_key=key,
     )
-    inserted = await repo.insert_document(doc)
+    try:
+        inserted = await repo.insert_document(doc)
+    except BaseException:
+        # No document points at the content: remove it (best effort) so failed uploads leave nothing behind.
+        await asyncio.shield(_delete_quietly(repo, file_id))
+        raise
     if inserted is None:
         # A concurrent retry with the same key won the insert; answer with its document, keep one copy of the file.
         await repo.delete_file(file_id)
@@ -145,6 +152,13 @@ async def upload_document(request: web.Request) -> web.Response:
     logger.info("uploaded document %s (%s, %d bytes)", document_id, content_type, len(content))
     location = scan_url(request, child, document_id)
     return web.json_response(document_view(doc, location), status=201, headers={"Location": location})
+
+
+async def _delete_quietly(repo: DocumentRepository, file_id: ObjectId) -> None:
+    try:
+        await repo.delete_file(file_id)
+    except PyMongoError as exc:
+        logger.warning("could not remove the content of a failed upload %s: %s", file_id, exc)
 
 
 def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> web.Response:

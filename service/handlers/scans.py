@@ -18,13 +18,15 @@ from ..problems import (
     NotFound,
     NotReady,
     NotRescannable,
+    PayloadTooLarge,
     PreconditionFailed,
     Problem,
     ScanInFlight,
+    ServiceUnavailable,
     UnsupportedMediaType,
 )
 from ..queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from ..repository import new_token
+from ..repository import OutcomeUnknown, new_token
 from ..schemas import (
     ConfirmScanSchema,
     RescanSchema,
@@ -34,12 +36,14 @@ from ..schemas import (
     parse_idempotency_key,
 )
 from ..settings import Settings
-from ..views import document_view, scan_etag, scan_view, token_from_if_match
+from ..views import document_view, etag_matches, scan_etag, scan_view, token_from_if_match
 from .documents import scan_url
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
+#: rescan and confirm bodies are a few dozen bytes; anything much larger is a mistake or an attack
+MAX_JSON_BYTES = 16 * 1024
 SCAN_PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"
 
 
@@ -57,12 +61,20 @@ async def _json_body(request: web.Request, *, required: bool) -> Any:
     if request.content_type != "application/json":
         raise UnsupportedMediaType("The body must be application/json.",
                                    extensions={"allowed_types": ["application/json"]})
-    raw = await request.read()
+    too_large = PayloadTooLarge(f"A JSON body may have at most {MAX_JSON_BYTES} bytes.",
+                                extensions={"max_bytes": MAX_JSON_BYTES})
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise too_large
+    raw = bytearray()
+    while chunk := await request.content.read(4096):
+        raw += chunk
+        if len(raw) > MAX_JSON_BYTES:
+            raise too_large
     if not raw.strip() and not required:
         return {}
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise MalformedBody("The body is not valid JSON.") from None
 
 
@@ -85,12 +97,13 @@ async def get_scan(request: web.Request) -> web.Response:
     doc = await request.app[repository_key].get(document_id, child, identity.user_id)
     if doc is None:
         raise NotFound("No such child profile or document.")
-    etag = scan_etag(doc)
+    view = scan_view(doc)
+    etag = scan_etag(view)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
+    if if_none_match is not None and etag_matches(etag, if_none_match):
         return web.Response(status=304, headers=headers)
-    return web.json_response(scan_view(doc), headers=headers)
+    return web.json_response(view, headers=headers)
 
 
 @routes.post(SCAN_PATH + "/rescan", name="rescan_document")
@@ -110,7 +123,13 @@ async def rescan_document(request: web.Request) -> web.Response:
         raise IdempotencyKeyReused("This Idempotency-Key was already used for another document or action.")
 
     token = new_token()
-    doc = await repo.try_rescan(document_id, child, identity.user_id, token=token, idempotency_key=key)
+    try:
+        doc = await repo.try_rescan(document_id, child, identity.user_id, token=token, idempotency_key=key)
+    except OutcomeUnknown:
+        raise ServiceUnavailable(
+            "The document store did not answer; the rescan may or may not have been accepted. Poll the scan, or "
+            "retry with the same Idempotency-Key.", headers={"Retry-After": str(settings.retry_after_seconds)},
+        ) from None
     location = scan_url(request, child, document_id)
     if doc is not None:
         await enqueue(request.app[arq_pool_key], QUICK_SCAN, str(document_id), token,

@@ -1,0 +1,36 @@
+"""Settings from the environment: defaults, checks, and clear errors."""
+from __future__ import annotations
+
+import pytest
+
+from service.settings import Settings, SettingsError
+
+
+def test_defaults_are_the_embedded_mode() -> None:
+    settings = Settings.from_env({})
+    assert settings.embedded
+    assert settings.scanner.engine == "local"
+    assert settings.scan_lease_seconds > settings.scan_job_timeout
+
+
+@pytest.mark.parametrize("environ,message", [
+    ({"MAX_UPLOAD_BYTES": "lots"}, "MAX_UPLOAD_BYTES must be an integer"),
+    ({"SCAN_TIMEOUT_SECONDS": "-1"}, "SCAN_TIMEOUT_SECONDS must be >="),
+    ({"SCAN_ENGINE": "magic"}, "SCAN_ENGINE"),
+    ({"SCAN_ENGINE": "hosted"}, "SCAN_HOSTED_URL"),
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+    ({"RECONCILE_INTERVAL_SECONDS": "7200"}, "RECONCILE_INTERVAL_SECONDS must be <= 3600"),
+    ({"SCAN_LEASE_SECONDS": "30"}, "SCAN_LEASE_SECONDS"),
+    ({"SCAN_ENGINE": "hosted", "SCAN_HOSTED_URL": "http://h/v1", "SCAN_HOSTED_MODEL": "m",
+      "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3"}, "SCAN_LEASE_SECONDS"),
+])
+def test_bad_values_are_clear_errors(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
+
+
+def test_web_and_worker_need_both_stores() -> None:
+    Settings.from_env({"MONGO_URL": "mongodb://db"})  # enough for migrations
+    with pytest.raises(SettingsError, match="both MONGO_URL and REDIS_URL"):
+        Settings.from_env({"MONGO_URL": "mongodb://db"}).require_services()
+    Settings.from_env({"MONGO_URL": "mongodb://db", "REDIS_URL": "redis://r"}).require_services()
