@@ -21,6 +21,7 @@ from service.scanner import (
     scan,
 )
 from service.scanner.extract import OcrConfig, extract
+from service.scanner.language import MIXED_CEILING, detect_language
 from service.scanner.local import scan_now
 from service.settings import ScannerSettings
 from tests.corpus import HARD, PASSAGES, image_bytes, render_image, text_pdf
@@ -199,3 +200,30 @@ async def test_local_engine_turns_missing_tesseract_into_a_typed_error() -> None
             await scanner.scan(_png(MUSIC_FR), "image/png", "photo.png")
     finally:
         await scanner.close()
+
+
+BILINGUAL_SHEETS = [
+    ("fr", "Traduis les phrases en anglais.\nJ'ai un frère et une sœur. I have a brother and a sister.\n"
+           "Mon chat est très gentil. My cat is very kind.\nNous habitons à Lyon. We live in Lyon."),
+    ("nl", "Vul het juiste woord in.\nI ___ (to be) a student at this school.\n"
+           "She ___ (to have) two brothers and one sister.\nThey ___ (to live) in a big house near London.\n"
+           "We ___ (to go) to the swimming pool every Saturday."),
+    ("en", "Learn these French words for the test on Friday.\nle chien - the dog\nla maison - the house\n"
+           "la cuisine - the kitchen\nle jardin - the garden\nl'école - the school\nle cahier - the exercise book"),
+]
+
+
+@pytest.mark.parametrize("language, text", BILINGUAL_SHEETS, ids=[language for language, _text in BILINGUAL_SHEETS])
+def test_bilingual_sheet_has_the_instruction_language_with_less_confidence(language: str, text: str) -> None:
+    mixed = detect_language(text)
+    single = detect_language(next(passage for _topic, code, passage in PASSAGES if code == language))
+    assert mixed.language == language
+    assert mixed.secondary != UNDETERMINED
+    assert 0.0 < mixed.confidence < single.confidence
+    assert mixed.confidence <= MIXED_CEILING
+
+
+def test_two_languages_in_equal_parts_without_instructions_have_no_language() -> None:
+    guess = detect_language("Le petit chat dort sur le canapé du salon. The little cat sleeps on the sofa "
+                            "in the living room.")
+    assert guess.language == UNDETERMINED
