@@ -19,11 +19,13 @@ MIN_CONFIDENCE = 0.55
 MIN_MAIN_SHARE = 0.55
 #: Pieces (sentences, list items) shorter than this are too short to vote on the language mix.
 PIECE_LETTERS = 8
+#: A piece votes for another language than the text's only when lingua rates it this many times higher there.
+PIECE_LEAD = 2.0
 MAX_PIECES = 60
 #: Only the start of a long document is read: lingua's cost grows with the text.
 MAX_DETECT_CHARACTERS = 6000
 #: A second language covering this share of the text makes it mixed (a vocabulary list, a translation exercise).
-MIXED_SHARE = 0.25
+MIXED_SHARE = 0.1
 #: A mixed text's language is never surer than this, so it always stays below a clear monolingual text.
 MIXED_CEILING = 0.6
 #: Instructions must be this much in one language to name the language of a mixed text.
@@ -172,9 +174,15 @@ def detect_language(text: str) -> LanguageGuess:
     main, confidence = ranking[0]
     pieces: list[tuple[str, str, int]] = []
     for piece in _pieces(text):
-        found = lingua.detect_language_of(piece)
-        if found is not None:
-            pieces.append((piece, _code(found), _letters(piece)))
+        piece_values = lingua.compute_language_confidence_values(piece)
+        if not piece_values:
+            continue
+        code = _code(piece_values[0].language)
+        # Short pieces are often ambiguous; one that could as well be in the text's language is counted there.
+        rival = next((value.value for value in piece_values if _code(value.language) == main), 0.0)
+        if rival * PIECE_LEAD >= piece_values[0].value:
+            code = main
+        pieces.append((piece, code, _letters(piece)))
     measured = sum(count for _piece, _code_, count in pieces)
     shares: dict[str, float] = {}
     for _piece, code, count in pieces:
@@ -186,6 +194,10 @@ def detect_language(text: str) -> LanguageGuess:
     elsewhere = instruction is not None and instruction[0] != main
     if len(pieces) >= 2 and (main_share < MIN_MAIN_SHARE or secondary_share >= MIXED_SHARE or elsewhere):
         return _mixed(main, confidence, ranking, letters, shares, instruction)
+    if len(pieces) >= 2 and main_share == 1.0:
+        # Every sentence agrees, so what matters is how far the main language leads the next one.
+        runner_up = ranking[1][1] if len(ranking) > 1 else 0.0
+        confidence = max(confidence, confidence / (confidence + runner_up))
     # Short texts get lingua's raw confidence; the letter count caps it so a sentence never looks certain.
     certainty = min(confidence, main_share, letters / (letters + 15.0))
     if certainty < MIN_CONFIDENCE:
