@@ -19,10 +19,17 @@ OTHER_LANGUAGE_FACTOR = 0.6
 SHARPNESS = 0.45
 #: Evidence (summed weights) at which the confidence reaches about 63 % of the topic probability.
 EVIDENCE_SCALE = 7.0
-#: Below this much evidence the topic is unknown rather than a guess.
+#: Below this much evidence a text needs MIN_WORDS words for a (humble) guess; without any it is unknown.
 MIN_EVIDENCE = 1.0
+#: Words a text needs before weak evidence is worth a guess: fewer are a title, a label or a page number.
+MIN_WORDS = 4
 
 _EXPRESSION = re.compile(r"\d\s*(?:[+×*÷=<>]|\s[-−x:/]\s)\s*\d|\d+\s*/\s*\d+(?!\s*/)")
+# Numbers, but not years, which history texts are full of.
+_NUMBER = re.compile(r"(?<![\w.,])(?!1[0-9]{3}\b|20[0-9]{2}\b)\d+(?:[.,]\d+)?(?![\w.,]?\d)")
+_MONEY = re.compile(r"[€£$]\s?\d|\d\s?(?:[€£$¢]|(?:euros?|cents?|pence|centimes?|ct|eur|p)\b)", re.I)
+# A question about a quantity, in every language the scanner reads.
+_QUANTITY = re.compile(r"\b(?:how (?:many|much)|combien|hoeveel|wie ?viele?|cu[aá]nt[oa]s?|quant[oia]s?)\b", re.I)
 _PAIR_LINE = re.compile(r"^\s*([^\W\d_][^\d=:\n]{1,40}?)\s*(?:=|:|–|->|\s-\s)\s*([^\W\d_][^\d=:\n]{1,40})\s*$", re.M)
 
 
@@ -132,13 +139,11 @@ class TopicModel:
             # Repeating a word is weaker evidence than using many different subject words.
             scores[topic] += weight * (1.0 + math.log(count))
         self._add_features(text, words, language, secondary_share, scores)
-        return _ranking(scores)
+        return _ranking(scores, len(words) >= MIN_WORDS)
 
     def _add_features(self, text: str, words: list[str], language: str, secondary_share: float,
                       scores: list[float]) -> None:
-        expressions = len(_EXPRESSION.findall(text))
-        if expressions:
-            scores[TOPICS.index("mathematics")] += min(2.0 * math.sqrt(expressions), 12.0)
+        scores[TOPICS.index("mathematics")] += _arithmetic(text)
         foreign = TOPICS.index("foreign_language")
         native = TOPICS.index("language_literature")
         named_foreign = named_native = 0
@@ -162,9 +167,27 @@ class TopicModel:
             scores[foreign] += min(1.0 * math.sqrt(pairs), 4.0)
 
 
-def _ranking(scores: list[float]) -> TopicRanking:
+def _arithmetic(text: str) -> float:
+    """Return the evidence for mathematics in the text's sums, numbers, amounts of money and quantity questions."""
+    score = 0.0
+    expressions = len(_EXPRESSION.findall(text))
+    if expressions:
+        score += min(2.0 * math.sqrt(expressions), 12.0)
+    numbers = len(_NUMBER.findall(text))
+    # Many subjects quote a number or two; word problems are built from them and ask how many.
+    if numbers >= 2:
+        score += min(0.4 * numbers, 2.0)
+    money = len(_MONEY.findall(text))
+    if money:
+        score += min(1.5 * money, 4.0)
+    if numbers and _QUANTITY.search(text):
+        score += 2.0 + min(0.5 * numbers, 2.0)
+    return score
+
+
+def _ranking(scores: list[float], enough_words: bool) -> TopicRanking:
     evidence = sum(scores)
-    if evidence < MIN_EVIDENCE:
+    if evidence <= 0.0 or (evidence < MIN_EVIDENCE and not enough_words):
         return TopicRanking((), evidence, 0.0)
     top = max(scores)
     exponents = [math.exp(SHARPNESS * (score - top)) for score in scores]
