@@ -1,0 +1,65 @@
+"""The repository runs unchanged on Motor and on PyMongo's native async client (Motor's successor).
+
+Both talk to the same MongoDB wire server (the stand-in, or ``MONGO_TEST_URL``), so this proves the
+repository only uses calls the two drivers share.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from motor.motor_asyncio import AsyncIOMotorClient
+from pymongo import AsyncMongoClient
+
+from service import state
+from service.repository import DocumentRepository, new_token, utcnow
+from tests.standin import running_standin
+
+
+@pytest.fixture(scope="module")
+def mongo_url() -> Iterator[str]:
+    if os.environ.get("MONGO_TEST_URL"):
+        yield os.environ["MONGO_TEST_URL"]
+        return
+    with running_standin() as server:
+        yield server.url
+
+
+@pytest.mark.parametrize("driver", [AsyncIOMotorClient, AsyncMongoClient])
+async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
+    client = driver(mongo_url, tz_aware=True, serverSelectionTimeoutMS=3000)
+    name = f"drivers_{ObjectId()}"
+    try:
+        repo = DocumentRepository(client[name])
+        await repo.ping()
+        content = os.urandom(600_000)  # three chunks
+        file_id = await repo.store_file(content, "a.bin", "image/png", {"owner_id": "u"})
+        assert await repo.read_file(file_id) == content
+        doc = state.new_document(document_id=ObjectId(), child_id="c", owner_id="u", filename="a.png",
+                                 content_type="image/png", size=len(content), file_id=file_id, token=new_token(),
+                                 now=utcnow(), upload_key="k1")
+        assert await repo.insert_document(doc) is not None
+        token = doc["scan"]["token"]
+        claimed = await repo.claim_scan(doc["_id"], token, timedelta(seconds=60))
+        assert claimed is not None and claimed["scan_status"] == "processing"
+        assert await repo.claim_scan(doc["_id"], token, timedelta(seconds=60)) is None
+        finished = await repo.finish_scan(doc["_id"], token, {"scan_topic_suggestion": "music"})
+        assert finished is not None and finished["scan_status"] == "ready"
+        rescanned = await repo.try_rescan(doc["_id"], "c", "u", token=new_token(), idempotency_key="k2")
+        assert rescanned is not None and rescanned["scan"]["attempt"] == 2
+        assert await repo.try_rescan(doc["_id"], "c", "u", token=new_token(), idempotency_key=None) is None
+        assert await repo.rescan_key_used("u", "k2", except_document=ObjectId())
+        assert (await repo.find_by_upload_key("u", "k1") or {}).get("_id") == doc["_id"]
+        page = await repo.list_page("c", "u", 10, None)
+        assert [d["_id"] for d in page.items] == [doc["_id"]] and page.last_key is None
+        assert [d["_id"] for d in await repo.stranded_queued(utcnow() + timedelta(seconds=1), 10)] == [doc["_id"]]
+        await repo.delete_file(file_id)
+    finally:
+        await client.drop_database(name)
+        close = client.close()
+        if close is not None:
+            await close
