@@ -225,6 +225,31 @@ PASSAGES: tuple[tuple[str, str, str], ...] = (
     ("religion_ethics", "nl", "Tijdens de ramadan vasten moslims van zonsopgang tot zonsondergang. Aan het einde "
      "vieren ze het Suikerfeest. Vergelijk het vasten met de veertigdagentijd van christenen voor Pasen. Waarom "
      "vasten gelovige mensen, denk je? Bespreek het in je groepje."),
+    # everyday material: word problems, dilemmas, experiments, crafts and computer work without subject names
+    ("mathematics", "en", "Problem solving. Grandma bakes 36 biscuits and puts them into bags of 4. How many bags "
+     "does she fill? At the school fair a cake costs £2.50 and a drink costs 80p. Mia pays with a £5 note. How "
+     "much change does she get? Show your working out."),
+    ("mathematics", "fr", "Problèmes du jour. Au marché, Paul achète 3 kg de pommes à 2 euros le kilo et un melon à "
+     "4 euros. Combien paie-t-il en tout ? Il donne un billet de 20 euros. Combien le marchand lui rend-il ? Dans la "
+     "classe, 28 élèves se mettent par rangées de 7. Combien y a-t-il de rangées ?"),
+    ("mathematics", "nl", "Verhaaltjessommen. Op het schoolreisje gaan 54 kinderen mee. In elke bus passen 18 "
+     "kinderen. Hoeveel bussen zijn er nodig? Een ijsje kost 1,50 euro. Sem koopt er 3 en betaalt met een briefje "
+     "van 10 euro. Hoeveel wisselgeld krijgt hij terug?"),
+    ("religion_ethics", "en", "Circle time. Your best friend tells you a secret and asks you not to tell anyone. "
+     "Later you find out that someone is being hurt. Should you keep the secret? Talk about it with your partner: "
+     "what is the right thing to do, and how would each person feel?"),
+    ("religion_ethics", "nl", "Kringgesprek. Een klasgenoot wordt elke dag gepest op het schoolplein. Je ziet "
+     "het gebeuren, maar je durft niets te zeggen. Wat zou jij doen? Is het eerlijk om weg te kijken? Praat samen "
+     "over vriendschap, respect en wat je kunt doen om te helpen."),
+    ("science", "fr", "Expérience : l'eau qui gèle. Remplis un petit pot d'eau, note le niveau et place-le au "
+     "congélateur. Que va-t-il se passer ? Écris ta prédiction. Le lendemain, observe le glaçon : le niveau "
+     "a-t-il changé ? Mesure la température avec un thermomètre."),
+    ("arts", "en", "Make a spring collage. Cut out flower shapes from coloured paper and tissue paper. Glue them "
+     "onto a sheet of card, then add leaves with green felt-tip pens or paint. Think about which colours look "
+     "best together and leave your picture to dry flat."),
+    ("computing", "fr", "Au travail sur l'ordinateur. Ouvre le logiciel de traitement de texte et tape ta "
+     "poésie. Choisis une police lisible, mets le titre en gras puis enregistre ton fichier dans le dossier de "
+     "la classe. N'oublie pas de fermer ta session avec ton identifiant."),
 )
 
 #: Short or mixed pieces with no honest single answer.
