@@ -345,7 +345,8 @@ LEXICON: dict[str, dict[str, str]] = {
             simile*:3 metaphor*:3 alliteration:3 play:0.5 playwright:3 shakespeare:3 literature:3 literary:3
             text:0.5 texts:0.5 title:0.5 write:0.5 creative_writing:3 speech_marks:3 inverted_commas:3 apostrophe*:2
             tense*:1 past_tense:2 book*:0.5 library:1 word*:0.5 letter*:0.5 dictation:3 handwrit*:3 once_upon:3
-            main_character*:3 beginning_middle_and_end:3 story_map:3 storyteller*:2
+            main_character*:3 beginning_middle_and_end:3 story_map:3 storyteller*:2 recount:2 recounts:2 diary_entry:2
+            persuasive:2 descriptive_writing:3 formal_letter:2 informal_letter:2
             """,
         "fr": """
             lecture:2 lire:0.5 orthograph*:3 grammair*:2 ponctuation:3 virgule*:2 point_final:3 majuscule*:3
@@ -359,7 +360,8 @@ LEXICON: dict[str, dict[str, str]] = {
             titre:0.5 ecris:0.5 conjugaison*:3 conjugue*:3 passe_compose:3 imparfait:3 futur:2 present:1
             indicatif:3 accord*:2 participe_passe:3 participe:1 feminin:2 pluriel:2 singulier:2 dictee*:3 livre*:0.5
             bibliotheque:1 mot:0.5 mots:0.5 lettre*:0.5 il_etait_une_fois:3 champ_lexical:3 nature_des_mots:3
-            personnage_principal:3 schema_narratif:3
+            personnage_principal:3 schema_narratif:3 formule_de_politesse:3 raconte:1 racontes:1 raconter:1 redige:1.5
+            redigez:1.5 lettre_a:1
             """,
         "nl": """
             lezen:1 begrijpend_lezen:3 spelling*:3 taalbeschouwing:3 grammatica:2 leesteken*:3 komma*:2 punt:1
