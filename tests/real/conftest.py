@@ -265,6 +265,8 @@ class Cluster:
         self.mongo_db = mongo_db
         self.redis = redis_server
         self.procs: list[Proc] = []
+        #: processes the test stopped or killed on purpose
+        self.ended: list[Proc] = []
 
     def env(self, **settings: object) -> dict[str, str]:
         """The environment of a service process: the shared servers, text logs, and ``settings`` on top."""
@@ -353,6 +355,7 @@ class Cluster:
 
     async def metrics(self, proc: Proc) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
         """A process's Prometheus samples: ``{(name, sorted labels): value}``."""
+        self.assert_alive(proc)
         async with aiohttp.ClientSession() as session:
             async with session.get(proc.url + "/metrics", timeout=aiohttp.ClientTimeout(total=10)) as response:
                 assert response.status == 200
@@ -360,10 +363,20 @@ class Cluster:
         return parse_metrics(text)
 
     def stop(self, proc: Proc) -> None:
+        self.ended.append(proc)
         terminate(proc)
 
     def kill(self, proc: Proc) -> None:
+        self.ended.append(proc)
         kill(proc)
+
+    def assert_alive(self, *procs: Proc) -> None:
+        """Fail, with its log, if a process exited that the test did not stop.
+
+        :param procs: these processes; by default every one the test started and did not stop
+        """
+        for proc in procs or [p for p in self.procs if p not in self.ended]:
+            assert proc.running, f"{proc.name} exited with {proc.popen.returncode}:\n{proc.tail()}"
 
     def pause(self, proc: Proc) -> None:
         pause(proc)
@@ -415,6 +428,7 @@ def cluster(tmp_path: Path, mongo_url: str, mongo_db: str, redis_server: RedisSe
     made = Cluster(tmp_path, mongo_url, mongo_db, redis_server)
     try:
         yield made
+        made.assert_alive()
     finally:
         made.close()
         if not redis_server.running:

@@ -21,9 +21,10 @@ from tests.real.conftest import Api, Cluster, all_settled, documents_by_id, free
 pytestmark = [pytest.mark.real, pytest.mark.timeout(240)]
 
 SCAN_TOTAL = "docscan_scans_total"
-#: a worker that gives expired leases and stranded requests back within seconds; the lease must outlast a scan job
-#: (the scan timeout plus 10 s), and the scan timeout must cover a scan's wait for one of the engine's threads
-RECOVERING = {"SCAN_TIMEOUT_SECONDS": 6, "SCAN_LEASE_SECONDS": 17, "RECONCILE_GRACE_SECONDS": 1}
+#: a worker that gives expired leases and stranded requests back within seconds. The lease must outlast a scan job
+#: (the scan timeout plus 10 s). The scan timeout also runs while a claimed scan waits for one of the engine's two
+#: threads (arq runs up to 10 jobs at once), so it must cover the scans queued ahead of it.
+RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "SCAN_LEASE_SECONDS": 21, "RECONCILE_GRACE_SECONDS": 1}
 
 
 def school_text(index: int) -> bytes:
@@ -62,9 +63,8 @@ async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(4)
-    workers = [await cluster.start_worker(), await cluster.start_worker()]
-
     ids = await upload_texts(api, webs, 50)
+    workers = [await cluster.start_worker(), await cluster.start_worker()]
     docs = await wait_for(lambda: all_settled(db, ids), 90, "the 50 uploads to be scanned")
     for doc in docs.values():
         assert (doc["scan"]["attempt"], doc["scan"]["runs"]) == (1, 1)
@@ -149,7 +149,7 @@ async def test_worker_killed_mid_scan_leaves_nothing_stranded_and_nothing_scanne
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(1)
-    ids = await upload_images(api, webs, 10)
+    ids = await upload_images(api, webs, 6)
     first = await cluster.start_worker(**RECOVERING)
     await kill_while_scanning(cluster, db, first, ids)
 
@@ -210,8 +210,8 @@ async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reco
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(2)
-    worker = await cluster.start_worker()
     ids = await upload_texts(api, webs, 10)
+    worker = await cluster.start_worker()
     await wait_for(lambda: all_settled(db, ids), 60, "the uploads to be scanned")
     cluster.stop(worker)
 
