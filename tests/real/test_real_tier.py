@@ -58,6 +58,15 @@ async def scans_by_outcome(cluster: Cluster, workers: list[Any]) -> Counter[str]
     return totals
 
 
+def assert_scans(outcomes: Counter[str], ready: int) -> None:
+    """Exactly ``ready`` scans finished and none failed or was dropped.
+
+    A reconciler enqueues at least once, so it may add a duplicate job, which finds its token taken and skips.
+    """
+    assert (outcomes["ready"], outcomes["failed"], outcomes["dropped"], outcomes["retried"]) == (ready, 0, 0, 0), \
+        outcomes
+
+
 async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
     cluster: Cluster, api: Api, db: Any,
 ) -> None:
@@ -241,9 +250,10 @@ async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reco
         assert (doc["scan"]["attempt"], doc["scan"]["runs"]) == (2, 1)
         assert stage_events(doc, "quick_scan_processing") == 2
         assert stage_events(doc, "awaiting_validation") == 2
+    # At least once: a reconciler run that read a document as queued may enqueue its job again after it finished.
     samples = await cluster.metrics(worker)
-    assert metric(samples, "docscan_reconciled_total", action="enqueued") == len(ids)
-    assert await scans_by_outcome(cluster, [worker]) == Counter(ready=len(ids))
+    assert metric(samples, "docscan_reconciled_total", action="enqueued") >= len(ids)
+    assert_scans(await scans_by_outcome(cluster, [worker]), ready=len(ids))
 
 
 def legacy_documents(files: dict[str, ObjectId]) -> dict[str, dict[str, Any]]:
@@ -336,4 +346,4 @@ async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
         assert doc["scan_topic_suggestion"] and "scan_error" not in doc, name
         assert stage_events(doc, "quick_scan_processing") == stage_events(before[name], "quick_scan_processing") + 1
         assert stage_events(doc, "awaiting_validation") == stage_events(before[name], "awaiting_validation") + 1
-    assert await scans_by_outcome(cluster, [worker]) == Counter(ready=len(rescanned) + 1)
+    assert_scans(await scans_by_outcome(cluster, [worker]), ready=len(rescanned) + 1)
