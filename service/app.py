@@ -10,7 +10,6 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from arq import create_pool
-from arq.connections import RedisSettings
 
 from .auth import TokenVerifier, auth_middleware_factory
 from .handlers import documents, health, scans
@@ -18,6 +17,7 @@ from .keys import arq_pool_key, metrics_key, mongo_client_key, mongo_db_key, rep
 from .keys import verifier_key
 from .logs import request_id_middleware
 from .metrics import Metrics
+from .queue import redis_settings
 from .mongo import close_client, create_client
 from .problems import error_middleware
 from .repository import DocumentRepository
@@ -55,7 +55,7 @@ async def arq_ctx(app: web.Application) -> AsyncIterator[None]:
         return
     settings = app[settings_key]
     # Retry the first connection briefly: Redis may start alongside the web process.
-    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.queue_name)
+    pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
     app[arq_pool_key] = pool
     yield
     await pool.aclose()

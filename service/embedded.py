@@ -9,11 +9,11 @@ from typing import Any
 
 from aiohttp import web
 from arq import Worker, create_pool
-from arq.connections import RedisSettings
 
 from .app import create_app
 from .auth import issue_token, make_dev_key
 from .mongo import create_client
+from .queue import redis_settings
 from .repository import DocumentRepository
 from .settings import Settings
 from .worker import shutdown, worker_kwargs
@@ -57,7 +57,7 @@ async def run(settings: Settings) -> None:
                                 jwt_algorithms=("HS256",), jwt_public_key="")
     client = create_client(settings)
     db = client[settings.mongo_db]
-    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.queue_name)
+    pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
     runner = web.AppRunner(create_app(settings, db=db, arq_pool=pool), access_log=None)
     worker = Worker(**worker_kwargs(
         settings, redis_pool=pool, handle_signals=False,

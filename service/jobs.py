@@ -12,15 +12,17 @@ from typing import Any
 
 from arq import Retry
 from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import PyMongoError
 
 from .metrics import Metrics
-from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
+from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
 from .repository import DocumentRepository, FileMissing, new_token, utcnow
 from .scanner import ScanError, Scanner, TransientScanError
 from .settings import Settings
+from .state import ScanStatus
 
 logger = logging.getLogger(__name__)
 
@@ -140,42 +142,86 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
     leases back to the queue with a new token (or fails them after the attempt limit), and re-enqueues
     pending hand-offs. Safe on every worker at once: each step is a compare-and-set or a unique job id.
     """
-    settings, repo, metrics = _parts(ctx)
-    redis: ArqRedis = ctx["redis"]
-    now = utcnow()
-    grace = now - timedelta(seconds=settings.reconcile_grace_seconds)
-    counts = {"enqueued": 0, "already_queued": 0, "requeued": 0, "failed": 0, "handoffs": 0, "enqueue_errors": 0}
-
-    async def requeue_scan(document_id: Any, token: str) -> None:
-        outcome = await enqueue(redis, QUICK_SCAN, str(document_id), token,
-                                job_id=quick_scan_job_id(document_id, token), queue_name=settings.queue_name,
-                                metrics=metrics, revive_finished=True)
-        key = {True: "enqueued", False: "already_queued", None: "enqueue_errors"}[outcome]
-        counts[key] += 1
-
-    for doc in await repo.stranded_queued(grace, settings.reconcile_batch):
-        await requeue_scan(doc["_id"], doc["scan"]["token"])
-
-    for doc in await repo.expired_leases(now, settings.reconcile_batch):
-        scan = doc.get("scan") or {}
-        if int(scan.get("runs") or 0) >= settings.scan_attempt_limit:
-            failed = await repo.fail_scan(doc["_id"], scan["token"], _safe_error(
-                "scan_stalled", "The scan did not finish. Please ask for a rescan."))
-            counts["failed"] += failed is not None
-            continue
-        token = new_token()
-        if await repo.release_scan(doc["_id"], scan["token"], new_token=token) is not None:
-            counts["requeued"] += 1
-            await requeue_scan(doc["_id"], token)
-
-    for doc in await repo.pending_handoffs(grace, settings.reconcile_batch):
-        outcome = await enqueue(redis, HAND_OFF, str(doc["_id"]), job_id=hand_off_job_id(doc["_id"]),
-                                queue_name=settings.queue_name, metrics=metrics, revive_finished=True)
-        counts["handoffs"] += outcome is True
-
-    for action, n in counts.items():
+    run = _Reconciliation(*_parts(ctx), ctx["redis"])
+    await run.stranded_scans()
+    await run.expired_leases()
+    await run.pending_handoffs()
+    for action, n in run.counts.items():
         if n:
-            metrics.reconciled.labels(action).inc(n)
-    if any(counts.values()):
-        logger.info("reconciler: %s", counts, extra={"counts": counts})
-    return counts
+            run.metrics.reconciled.labels(action).inc(n)
+    if any(run.counts.values()):
+        logger.info("reconciler: %s", run.counts, extra={"counts": run.counts})
+    return run.counts
+
+
+class _Reconciliation:
+    """One run of the reconciler, and what it did."""
+
+    def __init__(self, settings: Settings, repo: DocumentRepository, metrics: Metrics, redis: ArqRedis) -> None:
+        self.settings, self.repo, self.metrics, self.redis = settings, repo, metrics, redis
+        self.now = utcnow()
+        self.counts = dict.fromkeys(("enqueued", "already_queued", "revived", "rotated", "requeued", "failed",
+                                     "handoffs", "enqueue_errors"), 0)
+
+    def _count(self, outcome: bool | None) -> None:
+        self.counts[{True: "enqueued", False: "already_queued", None: "enqueue_errors"}[outcome]] += 1
+
+    async def _enqueue_scan(self, document_id: Any, token: str) -> bool | None:
+        return await enqueue(self.redis, QUICK_SCAN, str(document_id), token,
+                             job_id=quick_scan_job_id(document_id, token), queue_name=self.settings.queue_name,
+                             metrics=self.metrics)
+
+    async def stranded_scans(self) -> None:
+        grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
+        for doc in await self.repo.stranded_queued(grace, self.settings.reconcile_batch):
+            token = doc["scan"]["token"]
+            outcome = await self._enqueue_scan(doc["_id"], token)
+            self._count(await self._unblock_scan(doc["_id"], token) if outcome is False else outcome)
+
+    async def _unblock_scan(self, document_id: Any, token: str) -> bool | None:
+        # Its job id exists. Act only if the document still waits on that very request (a fresh read).
+        current = await self.repo.get_by_id(document_id)
+        scan = (current or {}).get("scan") or {}
+        if current is None or current.get("scan_status") != ScanStatus.QUEUED or scan.get("token") != token:
+            return False
+        job_id = quick_scan_job_id(document_id, token)
+        # A run that ended without claiming it (Mongo was down, say) keeps its result, which blocks the id.
+        revived = await revive_finished(self.redis, QUICK_SCAN, str(document_id), token, job_id=job_id,
+                                        queue_name=self.settings.queue_name, metrics=self.metrics)
+        if revived is not False:
+            self.counts["revived"] += revived is True
+            return revived
+        # A worker took the job and died before claiming it: arq holds the job until its in-progress key
+        # expires. After a whole lease without a claim, a new token retires that job and a new one runs.
+        stale = self.now - timedelta(seconds=self.settings.scan_lease_seconds)
+        status = await Job(job_id, self.redis, _queue_name=self.settings.queue_name).status()
+        if status == JobStatus.in_progress and scan.get("requested_at", self.now) < stale:
+            rotated = new_token()
+            if await self.repo.rotate_queued_token(document_id, token, rotated) is not None:
+                self.counts["rotated"] += 1
+                return await self._enqueue_scan(document_id, rotated)
+        return False
+
+    async def expired_leases(self) -> None:
+        for doc in await self.repo.expired_leases(self.now, self.settings.reconcile_batch):
+            scan = doc.get("scan") or {}
+            if int(scan.get("runs") or 0) >= self.settings.scan_attempt_limit:
+                failed = await self.repo.fail_scan(doc["_id"], scan["token"], _safe_error(
+                    "scan_stalled", "The scan did not finish. Please ask for a rescan."))
+                self.counts["failed"] += failed is not None
+                continue
+            token = new_token()
+            if await self.repo.release_scan(doc["_id"], scan["token"], new_token=token) is not None:
+                self.counts["requeued"] += 1
+                self._count(await self._enqueue_scan(doc["_id"], token))
+
+    async def pending_handoffs(self) -> None:
+        grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
+        for doc in await self.repo.pending_handoffs(grace, self.settings.reconcile_batch):
+            job_id = hand_off_job_id(doc["_id"])
+            outcome = await enqueue(self.redis, HAND_OFF, str(doc["_id"]), job_id=job_id,
+                                    queue_name=self.settings.queue_name, metrics=self.metrics)
+            if outcome is False:
+                outcome = await revive_finished(self.redis, HAND_OFF, str(doc["_id"]), job_id=job_id,
+                                                queue_name=self.settings.queue_name, metrics=self.metrics)
+            self.counts["handoffs"] += outcome is True

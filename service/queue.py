@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
-from arq.connections import ArqRedis
+from arq.connections import ArqRedis, RedisSettings
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 from redis.exceptions import RedisError
@@ -19,6 +20,15 @@ HAND_OFF = "hand_off"
 ENQUEUE_TIMEOUT = 3.0
 
 
+def redis_settings(dsn: str) -> RedisSettings:
+    """arq's connection settings for a DSN, patient enough for a busy machine.
+
+    :param dsn: ``redis://``, ``rediss://`` or ``unix://``
+    """
+    # arq's 1 s connect timeout is shorter than a loaded worker's event loop may stall.
+    return dataclasses.replace(RedisSettings.from_dsn(dsn), conn_timeout=5, retry_on_timeout=True)
+
+
 def quick_scan_job_id(document_id: Any, token: str) -> str:
     # Never the bare document id: arq blocks a finished job's id for `keep_result`, which would strand the next rescan.
     return f"{QUICK_SCAN}:{document_id}:{token}"
@@ -29,28 +39,42 @@ def hand_off_job_id(document_id: Any) -> str:
 
 
 async def enqueue(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str,
-                  metrics: Metrics | None = None, revive_finished: bool = False) -> bool | None:
+                  metrics: Metrics | None = None) -> bool | None:
     """Enqueue a job with a deterministic id.
 
-    :param revive_finished: if a job of that id already finished (its result blocks the id), drop the result
-        and enqueue again; the reconciler uses it for documents whose job ended without moving them
-    :return: ``True`` if enqueued now, ``False`` if that job was already there, ``None`` if Redis failed
-        (logged and counted; the reconciler enqueues it later)
+    :return: ``True`` if enqueued now, ``False`` if that job id is already queued or holds a result,
+        ``None`` if Redis failed (logged and counted; the reconciler enqueues it later)
     """
     try:
         async with asyncio.timeout(ENQUEUE_TIMEOUT):
             job = await pool.enqueue_job(function, *args, _job_id=job_id, _queue_name=queue_name)
-            if job is None and revive_finished:
-                status = await Job(job_id, pool, _queue_name=queue_name).status()
-                if status == JobStatus.complete:
-                    await pool.delete(result_key_prefix + job_id)
-                    job = await pool.enqueue_job(function, *args, _job_id=job_id, _queue_name=queue_name)
     except (RedisError, OSError, asyncio.TimeoutError) as exc:
-        logger.error("could not enqueue %s: %s", job_id, exc, extra={"job_id": job_id})
-        if metrics is not None:
-            metrics.enqueue_failures.labels(function).inc()
+        _failed(job_id, function, exc, metrics)
         return None
     if job is None:
         logger.info("job %s was already enqueued", job_id)
         return False
     return True
+
+
+async def revive_finished(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str,
+                          metrics: Metrics | None = None) -> bool | None:
+    """Enqueue again a job whose id holds the result of a run that ended without doing its work.
+
+    :return: as ``enqueue``; ``False`` when the job is not finished (queued, deferred or running)
+    """
+    try:
+        async with asyncio.timeout(ENQUEUE_TIMEOUT):
+            if await Job(job_id, pool, _queue_name=queue_name).status() != JobStatus.complete:
+                return False
+            await pool.delete(result_key_prefix + job_id)
+    except (RedisError, OSError, asyncio.TimeoutError) as exc:
+        _failed(job_id, function, exc, metrics)
+        return None
+    return await enqueue(pool, function, *args, job_id=job_id, queue_name=queue_name, metrics=metrics)
+
+
+def _failed(job_id: str, function: str, exc: BaseException, metrics: Metrics | None) -> None:
+    logger.error("could not enqueue %s: %s", job_id, exc, extra={"job_id": job_id})
+    if metrics is not None:
+        metrics.enqueue_failures.labels(function).inc()

@@ -241,6 +241,11 @@ class DocumentRepository:
             update["$set"]["scan.token"] = new_token
         return await self._swap(state.job_filter(document_id, token, ScanStatus.PROCESSING), update)
 
+    async def rotate_queued_token(self, document_id: Any, token: str, new_token: str) -> Doc | None:
+        """Give a queued request a new token, retiring the job enqueued for the old one."""
+        return await self._swap(state.job_filter(document_id, token, ScanStatus.QUEUED),
+                                state.rotate_token_update(token=new_token, now=utcnow()))
+
     async def mark_handoff_sent(self, document_id: Any) -> bool:
         result = await self._docs.update_one(
             {"_id": document_id, "handoff.status": state.HandoffStatus.PENDING.value},

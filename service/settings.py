@@ -105,6 +105,8 @@ class Settings:
     stage_history_limit: int = 20
     retry_after_seconds: int = 5
     worker_metrics_port: int = 0
+    #: jobs a worker runs at once; scans beyond the engine's threads wait for one
+    worker_max_jobs: int = 4
     port: int = 8080
     host: str = "0.0.0.0"
     log_level: str = "INFO"
@@ -175,6 +177,7 @@ class Settings:
             reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
             reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1, maximum=3600),
             worker_metrics_port=_int(environ, "WORKER_METRICS_PORT", 0),
+            worker_max_jobs=_int(environ, "WORKER_MAX_JOBS", 4, minimum=1),
             port=_int(environ, "PORT", 8080, minimum=0),
             host=_str(environ, "HOST", "0.0.0.0") or "0.0.0.0",
             log_level=_str(environ, "LOG_LEVEL", "INFO").upper() or "INFO",

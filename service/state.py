@@ -267,6 +267,11 @@ def requeue_update(*, now: datetime, history_limit: int) -> Doc:
     }
 
 
+def rotate_token_update(*, token: str, now: datetime) -> Doc:
+    """A queued request under a new token (its job is lost with a dead worker); the job of the old one is void."""
+    return {"$set": {"scan.token": token, "scan.requested_at": now, "updated_at": now}}
+
+
 def confirm_update(*, topic: str, language: str, now: datetime, history_limit: int) -> Doc:
     stage = PipelineStage.DEEP_QUEUED
     return {

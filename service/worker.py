@@ -1,21 +1,23 @@
 """The arq worker: its settings, and the clients its jobs share."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import ItemsView
 from typing import Any
 
 from arq import cron, func
-from arq.connections import RedisSettings
 from prometheus_client import start_http_server
 
 from .jobs import hand_off, quick_scan, reconcile
 from .logs import setup_logging
 from .metrics import Metrics
+from .queue import redis_settings
 from .mongo import close_client, create_client
 from .repository import DocumentRepository
 from .scanner import create_scanner
+from .scanner.language import detector
 from .settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     if "scanner" not in ctx:
         ctx["scanner"] = create_scanner(settings.scanner)
         ctx["_owns_scanner"] = True
+    # Load the language models now, off the loop: built on the first scan they would stall the event loop
+    # long enough for Redis connections to time out.
+    await asyncio.to_thread(detector)
     if settings.worker_metrics_port and "_metrics_server" not in ctx:
         server, _thread = start_http_server(settings.worker_metrics_port, registry=ctx["metrics"].registry)
         ctx["_metrics_server"] = server
@@ -68,14 +73,16 @@ def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
             func(hand_off, name="hand_off", max_tries=10, timeout=30),
         ],
         "cron_jobs": [
-            cron(reconcile, name="reconcile", run_at_startup=True, timeout=120,
+            # arq holds a job a dead worker took for the longest function timeout + 10 s: keep this one short.
+            cron(reconcile, name="reconcile", run_at_startup=True, timeout=60,
                  **_reconcile_schedule(settings.reconcile_interval_seconds)),  # type: ignore[arg-type]
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,
         "queue_name": settings.queue_name,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else None,
+        "redis_settings": redis_settings(settings.redis_url) if settings.redis_url else None,
         "job_timeout": job_timeout,
+        "max_jobs": settings.worker_max_jobs,
         "max_tries": settings.scan_max_tries,
         "ctx": {"settings": settings},
     }

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from arq import Retry
 from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
 
 from service.jobs import quick_scan, reconcile
 from service.metrics import Metrics
@@ -186,3 +187,34 @@ async def test_transient_errors_retry_then_fail_with_a_safe_message(aiohttp_serv
         assert calls == 2
     finally:
         await engine.close()
+
+
+async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(stored_doc: Any, repo: DocumentRepository,
+                                                                     arq_pool: ArqRedis, settings: Settings,
+                                                                     metrics: Metrics, run_worker: Any,
+                                                                     db: Any) -> None:
+    doc = await stored_doc()
+    old_token = doc["scan"]["token"]
+    old_job = quick_scan_job_id(doc["_id"], old_token)
+    await arq_pool.enqueue_job(QUICK_SCAN, str(doc["_id"]), old_token, _job_id=old_job,
+                               _queue_name=settings.queue_name)
+    # A worker took the job (arq marks it in progress) and died before claiming the document.
+    await arq_pool.set(in_progress_key_prefix + old_job, b"1", px=600_000)
+    ctx = job_ctx(settings, repo, arq_pool, metrics)
+    fresh = await reconcile(ctx)
+    assert fresh["rotated"] == 0 and fresh["already_queued"] == 1  # not yet a whole lease without a claim
+    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {
+        "scan.requested_at": utcnow() - timedelta(seconds=settings.scan_lease_seconds + 1)}})
+    counts = await reconcile(ctx)
+    assert counts["rotated"] == 1 and counts["enqueued"] == 1
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None and stored["scan_status"] == "queued"
+    new_token = stored["scan"]["token"]
+    assert new_token != old_token
+    assert await queued_job_ids(arq_pool, settings) == sorted([old_job, quick_scan_job_id(doc["_id"], new_token)])
+    await arq_pool.delete(in_progress_key_prefix + old_job)  # the dead worker's mark expires
+    await run_worker()
+    final = await repo.get_by_id(doc["_id"])
+    assert final is not None
+    assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token and final["scan"]["runs"] == 1
+    assert metrics.scans.labels("skipped")._value.get() == 1  # the retired job wrote nothing

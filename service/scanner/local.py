@@ -127,6 +127,8 @@ class LocalScanner:
         self._timeout = settings.timeout
         self._ocr = OcrConfig(command=tesseract_cmd, max_pages=settings.ocr_max_pages)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
+        # A scan's time limit starts when a thread is free for it, not while it waits for one.
+        self._slots = asyncio.Semaphore(workers)
 
     @property
     def ocr(self) -> OcrConfig:
@@ -140,9 +142,10 @@ class LocalScanner:
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        deadline = time.monotonic() + self._timeout
-        call = functools.partial(extract, content, content_type, self._ocr, deadline)
-        return await self._run(call, filename)
+        async with self._slots:
+            deadline = time.monotonic() + self._timeout
+            call = functools.partial(extract, content, content_type, self._ocr, deadline)
+            return await self._run(call, filename)
 
     async def scan(self, content: bytes, content_type: str, filename: str) -> ScanResult:
         """Scan a file off the event loop, within the time limit.
@@ -151,9 +154,10 @@ class LocalScanner:
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        deadline = time.monotonic() + self._timeout
-        call = functools.partial(scan_now, content, content_type, filename, ocr=self._ocr, deadline=deadline)
-        return await self._run(call, filename)
+        async with self._slots:
+            deadline = time.monotonic() + self._timeout
+            call = functools.partial(scan_now, content, content_type, filename, ocr=self._ocr, deadline=deadline)
+            return await self._run(call, filename)
 
     async def _run(self, call: Callable[[], _T], filename: str) -> _T:
         loop = asyncio.get_running_loop()
