@@ -27,6 +27,7 @@ from pymongo import AsyncMongoClient, MongoClient
 
 from service.auth import issue_token
 from tests.conftest import CHILD, JWT_SECRET, USER, redis_executable
+from tests.openapi_contract import check_response
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
@@ -327,6 +328,7 @@ class Cluster:
     async def readyz(self, proc: Proc) -> tuple[int, Any]:
         async with aiohttp.ClientSession() as session:
             async with session.get(proc.url + "/readyz", timeout=aiohttp.ClientTimeout(total=10)) as response:
+                await check_response(response)
                 return response.status, await response.json()
 
     async def redis_queue_length(self) -> int:
@@ -462,6 +464,7 @@ class Api:
         form = aiohttp.FormData()
         form.add_field("file", content, filename=filename, content_type=content_type)
         async with self.session.post(self.documents_url(web), data=form, headers=self.headers) as response:
+            await check_response(response)
             body = await response.json()
             assert response.status == 201, (response.status, body)
             return dict(body)
@@ -469,10 +472,12 @@ class Api:
     async def rescan(self, web: Proc, document_id: object) -> tuple[int, dict[str, Any], dict[str, str]]:
         url = f"{self.documents_url(web)}/{document_id}/rescan"
         async with self.session.post(url, headers=self.headers) as response:
+            await check_response(response)
             return response.status, await response.json(content_type=None), dict(response.headers)
 
     async def scan(self, web: Proc, document_id: object) -> dict[str, Any]:
         async with self.session.get(f"{self.documents_url(web)}/{document_id}/scan", headers=self.headers) as r:
+            await check_response(r)
             assert r.status == 200, r.status
             return dict(await r.json())
 
