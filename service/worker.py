@@ -11,7 +11,7 @@ from arq import cron, func
 from prometheus_client import start_http_server
 
 from .jobs import hand_off, quick_scan, reconcile
-from .logs import setup_logging
+from .logs import request_id_var, setup_logging
 from .metrics import Metrics
 from .queue import redis_settings
 from .mongo import close_client, create_client
@@ -55,6 +55,12 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         ctx.pop("_metrics_server").shutdown()
 
 
+async def job_started(ctx: dict[str, Any]) -> None:
+    """Tag every log line of a job with its id, as web requests are tagged with theirs."""
+    # arq runs each job, and this hook, in a task of its own, so the id stays with that job.
+    request_id_var.set(f"job:{ctx['job_id']}")
+
+
 def _reconcile_schedule(interval: int) -> dict[str, set[int]]:
     if interval < 60:
         return {"second": set(range(0, 60, interval))}
@@ -79,6 +85,7 @@ def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,
+        "on_job_start": job_started,
         "queue_name": settings.queue_name,
         "redis_settings": redis_settings(settings.redis_url) if settings.redis_url else None,
         "job_timeout": job_timeout,

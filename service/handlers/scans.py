@@ -26,7 +26,7 @@ from ..problems import (
     UnsupportedMediaType,
 )
 from ..queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from ..repository import OutcomeUnknown, new_token
+from ..repository import DocumentRepository, OutcomeUnknown, new_token
 from ..schemas import (
     ConfirmScanSchema,
     RescanSchema,
@@ -91,12 +91,23 @@ def _conflict(doc: state.Doc, settings: Settings, problem: type[Problem], detail
     return problem(detail, extensions=extensions, headers=headers)
 
 
+def _document_response(doc: state.Doc, location: str, status: int,
+                       headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(document_view(doc, location), status=status,
+                             headers={"Location": location, **(headers or {})})
+
+
+async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> state.Doc:
+    doc = await repo.get(document_id, child, identity.user_id)
+    if doc is None:
+        raise NotFound("No such child profile or document.")
+    return doc
+
+
 @routes.get(SCAN_PATH + "/scan", name="get_scan")
 async def get_scan(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
-    doc = await request.app[repository_key].get(document_id, child, identity.user_id)
-    if doc is None:
-        raise NotFound("No such child profile or document.")
+    doc = await _current(request.app[repository_key], document_id, child, identity)
     view = scan_view(doc)
     etag = scan_etag(view)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
@@ -136,16 +147,13 @@ async def rescan_document(request: web.Request) -> web.Response:
                       job_id=quick_scan_job_id(document_id, token), queue_name=settings.queue_name, metrics=metrics)
         metrics.rescans.labels("accepted").inc()
         logger.info("rescan of %s accepted", document_id, extra={"document_id": str(document_id)})
-        return web.json_response(document_view(doc, location), status=202, headers={"Location": location})
+        return _document_response(doc, location, 202)
 
     # The swap was refused; this read only explains why, it decides nothing.
-    current = await repo.get(document_id, child, identity.user_id)
-    if current is None:
-        raise NotFound("No such child profile or document.")
+    current = await _current(repo, document_id, child, identity)
     if key is not None and (current.get("scan") or {}).get("idempotency_key") == key:
         metrics.rescans.labels("replayed").inc()
-        return web.json_response(document_view(current, location), status=202,
-                                 headers={"Location": location, "Idempotency-Replayed": "true"})
+        return _document_response(current, location, 202, {"Idempotency-Replayed": "true"})
     metrics.rescans.labels("conflict").inc()
     if state.scan_in_flight(current):
         raise _conflict(current, settings, ScanInFlight,
@@ -174,17 +182,15 @@ async def confirm_scan(request: web.Request) -> web.Response:
                       queue_name=settings.queue_name, metrics=metrics)
         metrics.confirms.labels("confirmed").inc()
         logger.info("document %s confirmed", document_id, extra={"document_id": str(document_id)})
-        return web.json_response(document_view(doc, location), status=202, headers={"Location": location})
+        return _document_response(doc, location, 202)
 
-    current = await repo.get(document_id, child, identity.user_id)
-    if current is None:
-        raise NotFound("No such child profile or document.")
+    current = await _current(repo, document_id, child, identity)
     if current.get("validation_status") == state.ValidationStatus.CONFIRMED:
         same = (current.get("validated_topic"), current.get("validated_language")) == (
             values["topic"], values["language"])
         if same:
             metrics.confirms.labels("replayed").inc()
-            return web.json_response(document_view(current, location), status=200, headers={"Location": location})
+            return _document_response(current, location, 200)
         metrics.confirms.labels("conflict").inc()
         raise _conflict(current, settings, AlreadyConfirmed,
                         "This document was already confirmed with a different topic or language.")
