@@ -153,7 +153,8 @@ class Settings:
         )
         if engine == "hosted" and not (scanner.hosted_url and scanner.hosted_model):
             raise SettingsError("SCAN_ENGINE=hosted needs SCAN_HOSTED_URL and SCAN_HOSTED_MODEL")
-        log_format = _str(environ, "LOG_FORMAT", "json").lower()
+        # The embedded mode is run from a terminal by a person; production logs go to a collector.
+        log_format = _str(environ, "LOG_FORMAT", "text" if not (mongo_url or redis_url) else "json").lower()
         if log_format not in {"json", "text"}:
             raise SettingsError(f"LOG_FORMAT must be 'json' or 'text', got {log_format!r}")
         settings = cls(
