@@ -42,7 +42,8 @@ def _load_key(secret: str, public_key: str) -> tuple[Any, frozenset[str], tuple[
     if isinstance(key, rsa.RSAPublicKey):
         return key, _RS, ("RS256",)
     if isinstance(key, ec.EllipticCurvePublicKey):
-        return key, _ES, ("ES256",)
+        by_curve = {"secp384r1": "ES384", "secp521r1": "ES512"}
+        return key, _ES, (by_curve.get(key.curve.name, "ES256"),)
     raise SettingsError("JWT_PUBLIC_KEY must be an RSA or EC public key")
 
 
@@ -67,10 +68,13 @@ class TokenVerifier:
     def __init__(self, *, secret: str = "", public_key: str = "", algorithms: tuple[str, ...] = (),
                  audience: str = "", issuer: str = "", leeway: int = 30) -> None:
         self._key, family, default = _load_key(secret, public_key)
-        self._algorithms = list(algorithms or default)
-        if not set(self._algorithms) <= family:
-            raise SettingsError(f"JWT_ALGORITHMS {self._algorithms} do not fit the configured key; "
+        self._algorithms = [a for a in algorithms if a in family] or ([] if algorithms else list(default))
+        if not self._algorithms:
+            raise SettingsError(f"none of JWT_ALGORITHMS {list(algorithms)} fits the configured key; "
                                 f"use some of {sorted(family)}")
+        if len(self._algorithms) < len(algorithms):
+            logger.warning("JWT_ALGORITHMS: ignoring %s, which the configured key cannot check",
+                           sorted(set(algorithms) - family))
         self._audience = audience or None
         self._issuer = issuer or None
         self._leeway = leeway

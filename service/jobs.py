@@ -175,6 +175,10 @@ class _Reconciliation:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
         for doc in await self.repo.stranded_queued(grace, self.settings.reconcile_batch):
             token = doc["scan"]["token"]
+            if int(doc["scan"].get("runs") or 0) >= self.settings.scan_attempt_limit:
+                # Claimed that often and back in the queue each time (cancelled at arq's job timeout, say).
+                await self._stall(doc["_id"], token, ScanStatus.QUEUED)
+                continue
             outcome = await self._enqueue_scan(doc["_id"], token)
             self._count(await self._unblock_scan(doc["_id"], token) if outcome is False else outcome)
 
@@ -202,13 +206,16 @@ class _Reconciliation:
                 return await self._enqueue_scan(document_id, rotated)
         return False
 
+    async def _stall(self, document_id: Any, token: str, status: ScanStatus) -> None:
+        failed = await self.repo.fail_scan(document_id, token, _safe_error(
+            "scan_stalled", "The scan did not finish. Please ask for a rescan."), from_status=status)
+        self.counts["failed"] += failed is not None
+
     async def expired_leases(self) -> None:
         for doc in await self.repo.expired_leases(self.now, self.settings.reconcile_batch):
             scan = doc.get("scan") or {}
             if int(scan.get("runs") or 0) >= self.settings.scan_attempt_limit:
-                failed = await self.repo.fail_scan(doc["_id"], scan["token"], _safe_error(
-                    "scan_stalled", "The scan did not finish. Please ask for a rescan."))
-                self.counts["failed"] += failed is not None
+                await self._stall(doc["_id"], scan["token"], ScanStatus.PROCESSING)
                 continue
             token = new_token()
             if await self.repo.release_scan(doc["_id"], scan["token"], new_token=token) is not None:

@@ -54,6 +54,7 @@ class ScannerSettings:
     :param hosted_model: model name sent to the hosted API
     :param hosted_api_key: bearer key for the hosted API
     :param hosted_retries: attempts per scan against the hosted API
+    :param threads: scans one process runs at the same time (text extraction, OCR)
     """
 
     engine: str = "local"
@@ -63,6 +64,7 @@ class ScannerSettings:
     hosted_model: str = ""
     hosted_api_key: str = field(default="", repr=False)
     hosted_retries: int = 2
+    threads: int = 2
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,14 @@ class Settings:
 
     @property
     def scan_job_timeout(self) -> int:
-        """Seconds arq gives one quick_scan job; the hosted engine gives each of its attempts the whole scan timeout."""
-        attempts = self.scanner.hosted_retries if self.scanner.engine == "hosted" else 1
-        return math.ceil(self.scanner.timeout * attempts) + 10
+        """Seconds arq gives one quick_scan job: the scan's time limit, after waiting its turn for an engine
+        thread, plus, for the hosted engine, each attempt at the provider and the backoff between them."""
+        scanner = self.scanner
+        turns = math.ceil(self.worker_max_jobs / scanner.threads)
+        seconds = scanner.timeout * turns
+        if scanner.engine == "hosted":
+            seconds += scanner.timeout * scanner.hosted_retries + 0.5 * 2 ** scanner.hosted_retries
+        return math.ceil(seconds) + 10
 
     def require_services(self) -> None:
         """Web and worker need both stores; only the embedded mode runs without them."""
@@ -150,6 +157,7 @@ class Settings:
             hosted_model=_str(environ, "SCAN_HOSTED_MODEL"),
             hosted_api_key=environ.get("SCAN_HOSTED_API_KEY", ""),
             hosted_retries=_int(environ, "SCAN_HOSTED_RETRIES", 2, minimum=1),
+            threads=_int(environ, "SCAN_THREADS", 2, minimum=1),
         )
         if engine == "hosted" and not (scanner.hosted_url and scanner.hosted_model):
             raise SettingsError("SCAN_ENGINE=hosted needs SCAN_HOSTED_URL and SCAN_HOSTED_MODEL")
@@ -172,7 +180,7 @@ class Settings:
             jwt_leeway=_int(environ, "JWT_LEEWAY_SECONDS", 30),
             max_upload_bytes=_int(environ, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1),
             scan_max_tries=_int(environ, "SCAN_MAX_TRIES", 4, minimum=1),
-            scan_lease_seconds=_int(environ, "SCAN_LEASE_SECONDS", 120, minimum=1),
+            scan_lease_seconds=_int(environ, "SCAN_LEASE_SECONDS", 0, minimum=0),
             scan_attempt_limit=_int(environ, "SCAN_ATTEMPT_LIMIT", 5, minimum=1),
             reconcile_grace_seconds=_int(environ, "RECONCILE_GRACE_SECONDS", 60),
             reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
@@ -185,11 +193,17 @@ class Settings:
             log_json=log_format == "json",
             scanner=scanner,
         )
+        if not settings.scan_lease_seconds:
+            settings = settings.replace(scan_lease_seconds=max(120, settings.scan_job_timeout + 30))
+        if settings.scan_attempt_limit < settings.scan_max_tries:
+            raise SettingsError(f"SCAN_ATTEMPT_LIMIT ({settings.scan_attempt_limit}) must be at least SCAN_MAX_TRIES "
+                                f"({settings.scan_max_tries}), or the reconciler would cut retries short")
         if settings.scan_lease_seconds <= settings.scan_job_timeout:
             # A lease shorter than the job would let the reconciler start a second scan of a running one.
             raise SettingsError(f"SCAN_LEASE_SECONDS ({settings.scan_lease_seconds}) must be longer than a scan job "
-                                f"may run ({settings.scan_job_timeout} s: the scan timeout, times the hosted "
-                                "retries, plus 10 s)")
+                                f"may run ({settings.scan_job_timeout} s: the scan timeout for each turn a job "
+                                "may wait for an engine thread, the hosted attempts, plus 10 s); leave it unset "
+                                "to have it derived")
         return settings
 
     def replace(self, **changes: object) -> Settings:

@@ -93,9 +93,9 @@ def rsa_public_pem() -> str:
 
 @pytest.mark.parametrize("secret,public_key,algorithms,message", [
     (JWT_SECRET, "PEM", (), "not both"),
-    ("", "PEM", ("HS256",), "do not fit"),
-    ("", "PEM", ("ES256",), "do not fit"),
-    (JWT_SECRET, "", ("RS256",), "do not fit"),
+    ("", "PEM", ("HS256",), "fits the configured key"),
+    ("", "PEM", ("ES256", "ES384"), "fits the configured key"),
+    (JWT_SECRET, "", ("RS256",), "fits the configured key"),
     ("", "-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n", (), "not a PEM public key"),
 ])
 def test_inconsistent_key_settings_refuse_to_start(secret: str, public_key: str, algorithms: tuple[str, ...],
@@ -113,3 +113,13 @@ async def test_a_token_for_another_key_type_is_401_not_500(aiohttp_client: Any, 
     for token in (es_token, es_token + "!", "a.b.c", "é.é.é"):
         resp = await api.get(DOCS, headers={"Authorization": f"Bearer {token}"})
         assert resp.status == 401, token
+
+
+def test_algorithms_the_key_cannot_check_are_dropped() -> None:
+    verifier = TokenVerifier(public_key=rsa_public_pem(), algorithms=("RS256", "ES256"))
+    assert verifier._algorithms == ["RS256"]
+    p384 = ec.generate_private_key(ec.SECP384R1())
+    pem = p384.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    identity = TokenVerifier(public_key=pem).verify(jwt.encode(claims(), p384, algorithm="ES384"))
+    assert identity.user_id == "parent-1"

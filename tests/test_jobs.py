@@ -218,3 +218,50 @@ async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(stored_doc:
     assert final is not None
     assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token and final["scan"]["runs"] == 1
     assert metrics.scans.labels("skipped")._value.get() == 1  # the retired job wrote nothing
+
+
+async def test_a_cancelled_scan_gives_its_request_back(aiohttp_server: Any, stored_doc: Any,
+                                                       repo: DocumentRepository, arq_pool: ArqRedis,
+                                                       settings: Settings, metrics: Metrics) -> None:
+    asked = asyncio.Event()
+    never = asyncio.Event()
+
+    async def slow_provider(request: web.Request) -> web.Response:
+        asked.set()
+        await never.wait()
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", slow_provider)
+    server = await aiohttp_server(app)
+    engine = create_scanner(ScannerSettings(engine="hosted", hosted_url=str(server.make_url("/v1")),
+                                            hosted_model="m", timeout=30))
+    try:
+        doc = await stored_doc()
+        token = doc["scan"]["token"]
+        job = asyncio.create_task(quick_scan(job_ctx(settings, repo, arq_pool, metrics, engine), str(doc["_id"]),
+                                             token))
+        await asyncio.wait_for(asked.wait(), 10)  # the scan is under way
+        job.cancel()  # what arq does at its job timeout or on shutdown
+        with pytest.raises(asyncio.CancelledError):
+            await job
+        stored = await repo.get_by_id(doc["_id"])
+        assert stored is not None
+        assert stored["scan_status"] == "queued" and stored["scan"]["token"] == token and stored["scan"]["runs"] == 1
+    finally:
+        never.set()
+        await engine.close()
+
+
+async def test_a_request_claimed_too_often_fails_instead_of_looping(stored_doc: Any, repo: DocumentRepository,
+                                                                    arq_pool: ArqRedis, settings: Settings,
+                                                                    metrics: Metrics, db: Any) -> None:
+    doc = await stored_doc()
+    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {
+        "scan.runs": settings.scan_attempt_limit, "scan.requested_at": utcnow() - timedelta(minutes=5)}})
+    counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
+    assert counts["failed"] == 1 and counts["enqueued"] == 0
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None
+    assert stored["scan_status"] == "failed" and stored["scan_error"]["code"] == "scan_stalled"
+    assert await queued_job_ids(arq_pool, settings) == []

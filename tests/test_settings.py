@@ -22,11 +22,27 @@ def test_defaults_are_the_embedded_mode() -> None:
     ({"RECONCILE_INTERVAL_SECONDS": "7200"}, "RECONCILE_INTERVAL_SECONDS must be <= 3600"),
     ({"SCAN_LEASE_SECONDS": "30"}, "SCAN_LEASE_SECONDS"),
     ({"SCAN_ENGINE": "hosted", "SCAN_HOSTED_URL": "http://h/v1", "SCAN_HOSTED_MODEL": "m",
-      "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3"}, "SCAN_LEASE_SECONDS"),
+      "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3", "SCAN_LEASE_SECONDS": "150"}, "SCAN_LEASE_SECONDS"),
+    ({"SCAN_MAX_TRIES": "6"}, "SCAN_ATTEMPT_LIMIT"),
 ])
 def test_bad_values_are_clear_errors(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
+
+
+@pytest.mark.parametrize("environ", [
+    {},
+    {"WORKER_MAX_JOBS": "12", "SCAN_THREADS": "2"},
+    {"SCAN_ENGINE": "hosted", "SCAN_HOSTED_URL": "http://h/v1", "SCAN_HOSTED_MODEL": "m",
+     "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3"},
+])
+def test_an_unset_lease_outlasts_the_longest_job(environ: dict[str, str]) -> None:
+    settings = Settings.from_env(environ)
+    assert settings.scan_lease_seconds >= 120
+    assert settings.scan_lease_seconds > settings.scan_job_timeout
+    # a job may wait for its turn at an engine thread, then scan for the full time limit
+    turns = -(-settings.worker_max_jobs // settings.scanner.threads)
+    assert settings.scan_job_timeout >= settings.scanner.timeout * turns
 
 
 def test_web_and_worker_need_both_stores() -> None:

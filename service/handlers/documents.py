@@ -134,8 +134,8 @@ async def upload_document(request: web.Request) -> web.Response:
     try:
         inserted = await repo.insert_document(doc)
     except BaseException:
-        # No document points at the content: remove it (best effort) so failed uploads leave nothing behind.
-        await asyncio.shield(_delete_quietly(repo, file_id))
+        # Remove the content if no document points at it; after a timeout the insert may have happened.
+        await asyncio.shield(_discard_unused_file(repo, document_id, file_id))
         raise
     if inserted is None:
         # A concurrent retry with the same key won the insert; answer with its document, keep one copy of the file.
@@ -154,11 +154,12 @@ async def upload_document(request: web.Request) -> web.Response:
     return web.json_response(document_view(doc, location), status=201, headers={"Location": location})
 
 
-async def _delete_quietly(repo: DocumentRepository, file_id: ObjectId) -> None:
+async def _discard_unused_file(repo: DocumentRepository, document_id: ObjectId, file_id: ObjectId) -> None:
     try:
-        await repo.delete_file(file_id)
+        if await repo.get_by_id(document_id) is None:
+            await repo.delete_file(file_id)
     except PyMongoError as exc:
-        logger.warning("could not remove the content of a failed upload %s: %s", file_id, exc)
+        logger.warning("kept the content %s of an upload whose insert failed: %s", file_id, exc)
 
 
 def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> web.Response:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -113,17 +112,25 @@ def scan_now(content: bytes, content_type: str, filename: str, *, ocr: OcrConfig
     return result
 
 
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], object]) -> None:
+    try:
+        loop.call_soon_threadsafe(callback)
+    except RuntimeError:
+        pass  # the loop is closed: nobody waits for the slot any more
+
+
 class LocalScanner:
     """Scans with pypdf, Tesseract, lingua and the built-in topic model, in a bounded thread pool.
 
     :param settings: timeout and OCR page limit
     :param tesseract_cmd: the tesseract executable
-    :param workers: scans that may run at the same time
+    :param workers: scans that may run at the same time (default: ``settings.threads``)
     """
 
     name = "local"
 
-    def __init__(self, settings: ScannerSettings, *, tesseract_cmd: str = "tesseract", workers: int = 2) -> None:
+    def __init__(self, settings: ScannerSettings, *, tesseract_cmd: str = "tesseract", workers: int = 0) -> None:
+        workers = workers or settings.threads
         self._timeout = settings.timeout
         self._ocr = OcrConfig(command=tesseract_cmd, max_pages=settings.ocr_max_pages)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
@@ -142,10 +149,7 @@ class LocalScanner:
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        async with self._slots:
-            deadline = time.monotonic() + self._timeout
-            call = functools.partial(extract, content, content_type, self._ocr, deadline)
-            return await self._run(call, filename)
+        return await self._run(lambda deadline: extract(content, content_type, self._ocr, deadline), filename)
 
     async def scan(self, content: bytes, content_type: str, filename: str) -> ScanResult:
         """Scan a file off the event loop, within the time limit.
@@ -154,17 +158,25 @@ class LocalScanner:
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        async with self._slots:
-            deadline = time.monotonic() + self._timeout
-            call = functools.partial(scan_now, content, content_type, filename, ocr=self._ocr, deadline=deadline)
-            return await self._run(call, filename)
+        return await self._run(
+            lambda deadline: scan_now(content, content_type, filename, ocr=self._ocr, deadline=deadline), filename)
 
-    async def _run(self, call: Callable[[], _T], filename: str) -> _T:
+    async def _run(self, call: Callable[[float], _T], filename: str) -> _T:
+        """Run ``call(deadline)`` on a free engine thread; the time limit starts once it has one."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, call)
+        await self._slots.acquire()
+        deadline = time.monotonic() + self._timeout
+        try:
+            work = self._executor.submit(call, deadline)
+        except BaseException:
+            self._slots.release()
+            raise
+        # The slot is free when the thread is, not when the caller stops waiting (a cancelled or timed-out
+        # scan keeps its thread until the deadline): a later scan must not queue behind it on the clock.
+        work.add_done_callback(lambda _: _call_soon(loop, self._slots.release))
         try:
             async with asyncio.timeout(self._timeout):
-                return await future
+                return await asyncio.wrap_future(work)
         except TimeoutError:
             # The thread notices the deadline at its next check and Tesseract is killed at it.
             logger.warning("scan of %r passed its %.1f s limit", filename, self._timeout)

@@ -24,7 +24,9 @@ SCAN_TOTAL = "docscan_scans_total"
 #: a worker that gives expired leases and stranded requests back within seconds. The lease must outlast a scan job
 #: (the scan timeout plus 10 s). The scan timeout also runs while a claimed scan waits for one of the engine's two
 #: threads (arq runs up to 10 jobs at once), so it must cover the scans queued ahead of it.
-RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "SCAN_LEASE_SECONDS": 21, "RECONCILE_GRACE_SECONDS": 1}
+# a lease just longer than a job may run: 10 s of scan, one turn for a thread (2 jobs, 2 threads), 10 s
+RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "WORKER_MAX_JOBS": 2, "SCAN_LEASE_SECONDS": 21,
+              "RECONCILE_GRACE_SECONDS": 1}
 
 
 def school_text(index: int) -> bytes:
