@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from service.app import create_app
 from service.auth import TokenVerifier
+from service.problems import Unauthorized
 from service.settings import Settings, SettingsError
 from tests.conftest import CHILD, JWT_SECRET, doc_url
 from tests.openapi_contract import validated
@@ -116,8 +117,15 @@ async def test_a_token_for_another_key_type_is_401_not_500(aiohttp_client: Any, 
 
 
 def test_algorithms_the_key_cannot_check_are_dropped() -> None:
-    verifier = TokenVerifier(public_key=rsa_public_pem(), algorithms=("RS256", "ES256"))
-    assert verifier._algorithms == ["RS256"]
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    verifier = TokenVerifier(public_key=pem, algorithms=("RS256", "ES256"))
+    assert verifier.verify(jwt.encode(claims(), private, algorithm="RS256")).user_id == "parent-1"
+    with pytest.raises(Unauthorized):
+        verifier.verify(jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256"))
     p384 = ec.generate_private_key(ec.SECP384R1())
     pem = p384.public_key().public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
