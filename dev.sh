@@ -55,7 +55,8 @@ case "${1:-}" in
     ;;
   lint)
     python_deps "test,lint"
-    "$VENV/bin/flake8" service migrations tests bench
+    "$VENV/bin/ruff" check service migrations tests bench
+    "$VENV/bin/ruff" format --check service migrations tests bench
     "$VENV/bin/mypy"
     ;;
   bench)

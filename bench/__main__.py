@@ -1,4 +1,5 @@
 """Run a benchmark: ``python -m bench [scan|rescan]``."""
+
 from __future__ import annotations
 
 import sys

@@ -2,9 +2,11 @@
 
 A measurement, not a gate: it always exits 0, whatever the figures.
 """
+
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -64,9 +66,11 @@ HEADER = f"{'':<20} {'count':>5} {'lang':>7} {'top1':>7} {'top3':>7} {'conf ok':
 def _row(name: str, outcomes: list[Outcome]) -> str:
     right = [o.result.confidence for o in outcomes if o.right]
     wrong = [o.result.confidence for o in outcomes if not o.right]
-    return (f"{name:<20} {len(outcomes):>5} {_share(outcomes, lambda o: o.language_ok):>7} "
-            f"{_share(outcomes, lambda o: o.top1):>7} {_share(outcomes, lambda o: o.top3):>7} "
-            f"{_mean(right):>8} {_mean(wrong):>8}")
+    return (
+        f"{name:<20} {len(outcomes):>5} {_share(outcomes, lambda o: o.language_ok):>7} "
+        f"{_share(outcomes, lambda o: o.top1):>7} {_share(outcomes, lambda o: o.top3):>7} "
+        f"{_mean(right):>8} {_mean(wrong):>8}"
+    )
 
 
 def _table(title: str, groups: dict[str, list[Outcome]], order: tuple[str, ...]) -> None:
@@ -79,7 +83,7 @@ def _table(title: str, groups: dict[str, list[Outcome]], order: tuple[str, ...])
 
 def _calibration(outcomes: list[Outcome]) -> None:
     print("\ncalibration (confidence band: count, share right)")
-    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
+    for low, high in itertools.pairwise(CONFIDENCE_BINS):
         band = [o for o in outcomes if low <= o.result.confidence < high]
         print(f"  {low:.1f}-{min(high, 1.0):.1f}: {len(band):>4}  {_share(band, lambda o: o.right):>7}")
 
@@ -101,8 +105,10 @@ def _confusions(outcomes: list[Outcome], details: bool) -> None:
     for o in outcomes:
         if not o.right:
             ranked = [a.topic for a in o.result.alternatives]
-            print(f"  [{o.sample.language} {o.sample.topic}] got {o.result.topic}/{o.result.language} "
-                  f"{o.result.confidence:.2f}, alternatives {ranked}: {o.sample.text[:90]!r}")
+            print(
+                f"  [{o.sample.language} {o.sample.topic}] got {o.result.topic}/{o.result.language} "
+                f"{o.result.confidence:.2f}, alternatives {ranked}: {o.sample.text[:90]!r}"
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -121,8 +127,10 @@ def main(argv: list[str]) -> int:
         by_language[outcome.sample.language].append(outcome)
         by_topic[outcome.sample.topic].append(outcome)
 
-    print(f"evaluation set: {len(outcomes)} samples, {len(by_topic)} topics, {len(by_language)} languages "
-          "(conf ok / conf bad: mean confidence when topic and language are both right / not)")
+    print(
+        f"evaluation set: {len(outcomes)} samples, {len(by_topic)} topics, {len(by_language)} languages "
+        "(conf ok / conf bad: mean confidence when topic and language are both right / not)"
+    )
     _table("language", by_language, LANGUAGE_ORDER)
     _table("topic", by_topic, TOPICS)
     _calibration(outcomes)

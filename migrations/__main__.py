@@ -3,6 +3,7 @@
 Exit codes: 0 done (or nothing to do), 1 a migration failed or the lock was lost, 2 bad usage or
 configuration, 3 another runner holds the lock (after waiting ``--wait`` seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="apply the pending migrations in order")
     up.add_argument("--dry-run", action="store_true", help="print what would be applied and change nothing")
     up.add_argument(
-        "--wait", type=float, default=0.0, metavar="SECONDS",
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
         help="wait this long for another runner's lock before giving up (default: 0, give up at once)",
     )
     commands.add_parser("status", help="list applied and pending versions and the lock holder")
@@ -48,6 +52,7 @@ async def run(args: argparse.Namespace, db: Database, out: TextIO = sys.stdout) 
     :param db: the database to migrate
     :param out: where the report goes
     """
+
     def on_wait(holder: dict[str, Any] | None) -> None:
         holder = holder or {}
         print(f"waiting: the lock is held by {holder.get('owner')} until {holder.get('expires_at')}", file=out)

@@ -9,6 +9,7 @@ Only one runner may apply migrations at a time: it holds the ``migration_lock`` 
 with a compare-and-set and kept alive while a migration runs. The lock has an expiry, so a runner
 that died does not block the next release for longer than the lock's time to live.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -328,12 +329,19 @@ class MigrationRunner:
         try:
             await self._records.insert_one(record)
         except DuplicateKeyError:
-            raise MigrationError(f"{migration.version} was recorded by another runner while this one held the lock")
+            raise MigrationError(
+                f"{migration.version} was recorded by another runner while this one held the lock"
+            ) from None
         return outcome
 
     async def _run(self, migration: Migration, *, dry_run: bool) -> Outcome:
-        log.info("%s %s %s: %s", "describing" if dry_run else "applying", migration.version, migration.name,
-                 migration.description)
+        log.info(
+            "%s %s %s: %s",
+            "describing" if dry_run else "applying",
+            migration.version,
+            migration.name,
+            migration.description,
+        )
         started = time.monotonic()
         coro = migration.up(self.db, dry_run=dry_run)
         if dry_run:

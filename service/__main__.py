@@ -1,4 +1,5 @@
 """``python -m service``: the web process, or web and worker together in the embedded default."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The web application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -13,13 +14,21 @@ from arq import create_pool
 
 from .auth import TokenVerifier, auth_middleware_factory
 from .handlers import documents, health, scans
-from .keys import arq_pool_key, metrics_key, mongo_client_key, mongo_db_key, repository_key, settings_key, spec_key
-from .keys import verifier_key
+from .keys import (
+    arq_pool_key,
+    metrics_key,
+    mongo_client_key,
+    mongo_db_key,
+    repository_key,
+    settings_key,
+    spec_key,
+    verifier_key,
+)
 from .logs import request_id_middleware
 from .metrics import Metrics
-from .queue import redis_settings
 from .mongo import close_client, create_client
 from .problems import error_middleware
+from .queue import redis_settings
 from .repository import DocumentRepository
 from .settings import Settings
 
@@ -72,8 +81,9 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
     return response
 
 
-def create_app(settings: Settings, *, db: Any = None, arq_pool: Any = None,
-               metrics: Metrics | None = None) -> web.Application:
+def create_app(
+    settings: Settings, *, db: Any = None, arq_pool: Any = None, metrics: Metrics | None = None
+) -> web.Application:
     """Build the web application; it opens its connections when it starts.
 
     :param settings: the service settings

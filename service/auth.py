@@ -1,4 +1,5 @@
 """JWT bearer authentication: the verifier, the identity middleware and ``require_child``."""
+
 from __future__ import annotations
 
 import logging
@@ -9,10 +10,10 @@ from typing import Any
 
 import jwt
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from aiohttp.typedefs import Handler
 
 from .problems import NotFound, Unauthorized
 from .settings import Settings, SettingsError
@@ -65,25 +66,40 @@ class TokenVerifier:
     :param algorithms: accepted algorithms; never ``none``
     """
 
-    def __init__(self, *, secret: str = "", public_key: str = "", algorithms: tuple[str, ...] = (),
-                 audience: str = "", issuer: str = "", leeway: int = 30) -> None:
+    def __init__(
+        self,
+        *,
+        secret: str = "",
+        public_key: str = "",
+        algorithms: tuple[str, ...] = (),
+        audience: str = "",
+        issuer: str = "",
+        leeway: int = 30,
+    ) -> None:
         self._key, family, default = _load_key(secret, public_key)
         self._algorithms = [a for a in algorithms if a in family] or ([] if algorithms else list(default))
         if not self._algorithms:
-            raise SettingsError(f"none of JWT_ALGORITHMS {list(algorithms)} fits the configured key; "
-                                f"use some of {sorted(family)}")
+            raise SettingsError(
+                f"none of JWT_ALGORITHMS {list(algorithms)} fits the configured key; use some of {sorted(family)}"
+            )
         if len(self._algorithms) < len(algorithms):
-            logger.warning("JWT_ALGORITHMS: ignoring %s, which the configured key cannot check",
-                           sorted(set(algorithms) - family))
+            logger.warning(
+                "JWT_ALGORITHMS: ignoring %s, which the configured key cannot check", sorted(set(algorithms) - family)
+            )
         self._audience = audience or None
         self._issuer = issuer or None
         self._leeway = leeway
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
-        return cls(secret=settings.jwt_secret, public_key=settings.jwt_public_key,
-                   algorithms=settings.jwt_algorithms, audience=settings.jwt_audience, issuer=settings.jwt_issuer,
-                   leeway=settings.jwt_leeway)
+        return cls(
+            secret=settings.jwt_secret,
+            public_key=settings.jwt_public_key,
+            algorithms=settings.jwt_algorithms,
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            leeway=settings.jwt_leeway,
+        )
 
     def verify(self, token: str) -> Identity:
         """Verify a token and return the identity it carries.
@@ -122,8 +138,9 @@ def make_dev_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-def issue_token(secret: str, user_id: str, children: list[str], ttl_seconds: int = 86400,
-                algorithm: str = "HS256") -> str:
+def issue_token(
+    secret: str, user_id: str, children: list[str], ttl_seconds: int = 86400, algorithm: str = "HS256"
+) -> str:
     """Sign a token the way the gateway does (embedded mode and tests).
 
     :param secret: signing key
@@ -133,8 +150,9 @@ def issue_token(secret: str, user_id: str, children: list[str], ttl_seconds: int
     import time
 
     now = int(time.time())
-    return jwt.encode({"sub": user_id, "children": children, "iat": now, "exp": now + ttl_seconds}, secret,
-                      algorithm=algorithm)
+    return jwt.encode(
+        {"sub": user_id, "children": children, "iat": now, "exp": now + ttl_seconds}, secret, algorithm=algorithm
+    )
 
 
 def _challenge(error: str | None = None) -> dict[str, str]:

@@ -1,4 +1,5 @@
 """The embedded default: web and worker in one process, on in-memory MongoDB and an embedded redis-server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,16 +54,21 @@ async def run(settings: Settings) -> None:
     """
     redis_server = start_embedded_redis()
     secret = settings.jwt_secret or make_dev_key()
-    settings = settings.replace(redis_url=f"unix://{redis_server.socket_file}", jwt_secret=secret,
-                                jwt_algorithms=("HS256",), jwt_public_key="")
+    settings = settings.replace(
+        redis_url=f"unix://{redis_server.socket_file}", jwt_secret=secret, jwt_algorithms=("HS256",), jwt_public_key=""
+    )
     client = create_client(settings)
     db = client[settings.mongo_db]
     pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
     runner = web.AppRunner(create_app(settings, db=db, arq_pool=pool), access_log=None)
-    worker = Worker(**worker_kwargs(
-        settings, redis_pool=pool, handle_signals=False,
-        ctx={"settings": settings, "repository": DocumentRepository(db, settings.stage_history_limit)},
-    ))
+    worker = Worker(
+        **worker_kwargs(
+            settings,
+            redis_pool=pool,
+            handle_signals=False,
+            ctx={"settings": settings, "repository": DocumentRepository(db, settings.stage_history_limit)},
+        )
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

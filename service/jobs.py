@@ -2,6 +2,7 @@
 
 Every write of a job is a compare-and-set fenced by the scan token, so a duplicate or stale run changes nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -67,20 +68,31 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         return await _fail(repo, metrics, oid, token, _safe_error(exc.code, exc.public_message))
     except FileMissing as exc:
         logger.error("scan of %s: %s", document_id, exc)
-        return await _fail(repo, metrics, oid, token, _safe_error(
-            "file_missing", "The uploaded file could not be read. Please upload it again."))
+        return await _fail(
+            repo,
+            metrics,
+            oid,
+            token,
+            _safe_error("file_missing", "The uploaded file could not be read. Please upload it again."),
+        )
     except (TransientScanError, PyMongoError) as exc:
         job_try = int(ctx.get("job_try", 1))
         if job_try >= settings.scan_max_tries:
             logger.error("scan of %s failed after %d tries: %s", document_id, job_try, exc)
-            return await _fail(repo, metrics, oid, token, _safe_error(
-                "scan_unavailable", "The scan could not run right now. Please ask for a rescan later."))
+            return await _fail(
+                repo,
+                metrics,
+                oid,
+                token,
+                _safe_error("scan_unavailable", "The scan could not run right now. Please ask for a rescan later."),
+            )
         # Hand the request back to the queue first, so the retry can claim it again.
         await repo.release_scan(oid, token)
         metrics.scans.labels("retried").inc()
         defer = RETRY_DEFERS[min(job_try, len(RETRY_DEFERS)) - 1]
-        logger.warning("scan of %s hit a transient error (try %d), retrying in %ds: %s",
-                       document_id, job_try, defer, exc)
+        logger.warning(
+            "scan of %s hit a transient error (try %d), retrying in %ds: %s", document_id, job_try, defer, exc
+        )
         raise Retry(defer=defer) from exc
     except asyncio.CancelledError:
         # arq cancels on shutdown or at the job timeout: give the request back now, not when the lease ends.
@@ -88,8 +100,13 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         raise
     except Exception:
         logger.exception("scan of %s crashed", document_id)
-        return await _fail(repo, metrics, oid, token, _safe_error(
-            "scan_error", "The document could not be scanned. Please try a rescan or another file."))
+        return await _fail(
+            repo,
+            metrics,
+            oid,
+            token,
+            _safe_error("scan_error", "The document could not be scanned. Please try a rescan or another file."),
+        )
 
     metrics.scan_seconds.labels(result.input_kind).observe(time.perf_counter() - started)
     if await repo.finish_scan(oid, token, result.to_suggestion()) is None:
@@ -108,8 +125,7 @@ async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) 
         logger.warning("could not give %s back to the queue (the reconciler will): %s", oid, exc)
 
 
-async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str,
-                error: dict[str, str]) -> str:
+async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: dict[str, str]) -> str:
     if await repo.fail_scan(oid, token, error) is None:
         metrics.scans.labels("dropped").inc()
         return "dropped"
@@ -128,8 +144,9 @@ async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
     if doc is None or (doc.get("handoff") or {}).get("status") != "pending":
         return "skipped"
     redis: ArqRedis = ctx["redis"]
-    await redis.enqueue_job(DEEP_PIPELINE, document_id, _job_id=f"{DEEP_PIPELINE}:{document_id}",
-                            _queue_name=settings.deep_queue_name)
+    await redis.enqueue_job(
+        DEEP_PIPELINE, document_id, _job_id=f"{DEEP_PIPELINE}:{document_id}", _queue_name=settings.deep_queue_name
+    )
     await repo.mark_handoff_sent(oid)
     logger.info("document %s handed to the deep pipeline", document_id)
     return "sent"
@@ -160,16 +177,23 @@ class _Reconciliation:
     def __init__(self, settings: Settings, repo: DocumentRepository, metrics: Metrics, redis: ArqRedis) -> None:
         self.settings, self.repo, self.metrics, self.redis = settings, repo, metrics, redis
         self.now = utcnow()
-        self.counts = dict.fromkeys(("enqueued", "already_queued", "revived", "rotated", "requeued", "failed",
-                                     "handoffs", "enqueue_errors"), 0)
+        self.counts = dict.fromkeys(
+            ("enqueued", "already_queued", "revived", "rotated", "requeued", "failed", "handoffs", "enqueue_errors"), 0
+        )
 
     def _count(self, outcome: bool | None) -> None:
         self.counts[{True: "enqueued", False: "already_queued", None: "enqueue_errors"}[outcome]] += 1
 
     async def _enqueue_scan(self, document_id: Any, token: str) -> bool | None:
-        return await enqueue(self.redis, QUICK_SCAN, str(document_id), token,
-                             job_id=quick_scan_job_id(document_id, token), queue_name=self.settings.queue_name,
-                             metrics=self.metrics)
+        return await enqueue(
+            self.redis,
+            QUICK_SCAN,
+            str(document_id),
+            token,
+            job_id=quick_scan_job_id(document_id, token),
+            queue_name=self.settings.queue_name,
+            metrics=self.metrics,
+        )
 
     async def stranded_scans(self) -> None:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
@@ -190,8 +214,15 @@ class _Reconciliation:
             return False
         job_id = quick_scan_job_id(document_id, token)
         # A run that ended without claiming it (Mongo was down, say) keeps its result, which blocks the id.
-        revived = await revive_finished(self.redis, QUICK_SCAN, str(document_id), token, job_id=job_id,
-                                        queue_name=self.settings.queue_name, metrics=self.metrics)
+        revived = await revive_finished(
+            self.redis,
+            QUICK_SCAN,
+            str(document_id),
+            token,
+            job_id=job_id,
+            queue_name=self.settings.queue_name,
+            metrics=self.metrics,
+        )
         if revived is not False:
             self.counts["revived"] += revived is True
             return revived
@@ -207,8 +238,12 @@ class _Reconciliation:
         return False
 
     async def _stall(self, document_id: Any, token: str, status: ScanStatus) -> None:
-        failed = await self.repo.fail_scan(document_id, token, _safe_error(
-            "scan_stalled", "The scan did not finish. Please ask for a rescan."), from_status=status)
+        failed = await self.repo.fail_scan(
+            document_id,
+            token,
+            _safe_error("scan_stalled", "The scan did not finish. Please ask for a rescan."),
+            from_status=status,
+        )
         self.counts["failed"] += failed is not None
 
     async def expired_leases(self) -> None:
@@ -226,9 +261,21 @@ class _Reconciliation:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
         for doc in await self.repo.pending_handoffs(grace, self.settings.reconcile_batch):
             job_id = hand_off_job_id(doc["_id"])
-            outcome = await enqueue(self.redis, HAND_OFF, str(doc["_id"]), job_id=job_id,
-                                    queue_name=self.settings.queue_name, metrics=self.metrics)
+            outcome = await enqueue(
+                self.redis,
+                HAND_OFF,
+                str(doc["_id"]),
+                job_id=job_id,
+                queue_name=self.settings.queue_name,
+                metrics=self.metrics,
+            )
             if outcome is False:
-                outcome = await revive_finished(self.redis, HAND_OFF, str(doc["_id"]), job_id=job_id,
-                                                queue_name=self.settings.queue_name, metrics=self.metrics)
+                outcome = await revive_finished(
+                    self.redis,
+                    HAND_OFF,
+                    str(doc["_id"]),
+                    job_id=job_id,
+                    queue_name=self.settings.queue_name,
+                    metrics=self.metrics,
+                )
             self.counts["handoffs"] += outcome is True

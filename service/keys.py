@@ -1,4 +1,5 @@
 """Every typed application key of the web app, in one place."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Structured logging (one JSON object a line) and the request-id middleware."""
+
 from __future__ import annotations
 
 import contextvars
@@ -8,7 +9,7 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +29,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -86,7 +87,10 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
         response = await handler(request)
         response.headers[REQUEST_ID_HEADER] = request_id
         access_logger.info(
-            "%s %s %s", request.method, request.path, response.status,
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status,
             extra={"status": response.status, "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
         )
         return response

@@ -1,4 +1,5 @@
 """Prometheus metrics of one process, on a registry of its own (so tests can build many apps)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,15 +15,16 @@ class Metrics:
 
     def __post_init__(self) -> None:
         r = self.registry
-        self.http_requests = Counter("docscan_http_requests", "HTTP requests", ["method", "route", "status"],
-                                     registry=r)
-        self.http_latency = Histogram("docscan_http_request_seconds", "HTTP request latency", ["route"],
-                                      registry=r)
+        self.http_requests = Counter(
+            "docscan_http_requests", "HTTP requests", ["method", "route", "status"], registry=r
+        )
+        self.http_latency = Histogram("docscan_http_request_seconds", "HTTP request latency", ["route"], registry=r)
         self.rescans = Counter("docscan_rescans", "Rescan requests by outcome", ["outcome"], registry=r)
         self.confirms = Counter("docscan_confirms", "Confirm requests by outcome", ["outcome"], registry=r)
         self.uploads = Counter("docscan_uploads", "Uploads by outcome", ["outcome"], registry=r)
-        self.enqueue_failures = Counter("docscan_enqueue_failures", "Jobs that could not be enqueued", ["job"],
-                                        registry=r)
+        self.enqueue_failures = Counter(
+            "docscan_enqueue_failures", "Jobs that could not be enqueued", ["job"], registry=r
+        )
         self.scans = Counter("docscan_scans", "Quick scans by outcome", ["outcome"], registry=r)
         self.scan_seconds = Histogram("docscan_scan_seconds", "Quick scan duration", ["input_kind"], registry=r)
         self.reconciled = Counter("docscan_reconciled", "Reconciler actions", ["action"], registry=r)

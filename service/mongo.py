@@ -1,4 +1,5 @@
 """The one place a MongoDB client is created (Motor now; PyMongo's async client later)."""
+
 from __future__ import annotations
 
 import logging

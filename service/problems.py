@@ -1,4 +1,5 @@
 """RFC 9457 problem details: the stable problem types, the domain exceptions, and the one error middleware."""
+
 from __future__ import annotations
 
 import json
@@ -132,8 +133,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return problem_response(InternalError("Something went wrong on our side."), request)
         logger.error("database unavailable: %s", exc)
         return problem_response(
-            ServiceUnavailable("The document store is unavailable; nothing was changed. Try again shortly.",
-                               headers={"Retry-After": "5"}),
+            ServiceUnavailable(
+                "The document store is unavailable; nothing was changed. Try again shortly.",
+                headers={"Retry-After": "5"},
+            ),
             request,
         )
     except Exception:

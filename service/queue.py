@@ -1,4 +1,5 @@
 """Job names, their deterministic ids, and the enqueue that never fails a request that already succeeded."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,8 +39,9 @@ def hand_off_job_id(document_id: Any) -> str:
     return f"{HAND_OFF}:{document_id}"
 
 
-async def enqueue(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str,
-                  metrics: Metrics | None = None) -> bool | None:
+async def enqueue(
+    pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str, metrics: Metrics | None = None
+) -> bool | None:
     """Enqueue a job with a deterministic id.
 
     :return: ``True`` if enqueued now, ``False`` if that job id is already queued or holds a result,
@@ -48,7 +50,7 @@ async def enqueue(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_
     try:
         async with asyncio.timeout(ENQUEUE_TIMEOUT):
             job = await pool.enqueue_job(function, *args, _job_id=job_id, _queue_name=queue_name)
-    except (RedisError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, RedisError, OSError) as exc:
         _failed(job_id, function, exc, metrics)
         return None
     if job is None:
@@ -57,8 +59,9 @@ async def enqueue(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_
     return True
 
 
-async def revive_finished(pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str,
-                          metrics: Metrics | None = None) -> bool | None:
+async def revive_finished(
+    pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str, metrics: Metrics | None = None
+) -> bool | None:
     """Enqueue again a job whose id holds the result of a run that ended without doing its work.
 
     :return: as ``enqueue``; ``False`` when the job is not finished (queued, deferred or running)
@@ -68,7 +71,7 @@ async def revive_finished(pool: ArqRedis, function: str, *args: Any, job_id: str
             if await Job(job_id, pool, _queue_name=queue_name).status() != JobStatus.complete:
                 return False
             await pool.delete(result_key_prefix + job_id)
-    except (RedisError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, RedisError, OSError) as exc:
         _failed(job_id, function, exc, metrics)
         return None
     return await enqueue(pool, function, *args, job_id=job_id, queue_name=queue_name, metrics=metrics)

@@ -1,10 +1,11 @@
 """The only code that talks to MongoDB: documents, their file content, and the token-fenced compare-and-sets."""
+
 from __future__ import annotations
 
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -22,7 +23,7 @@ CHUNK_SIZE = 255 * 1024
 
 def utcnow() -> datetime:
     """Now, in UTC, at the millisecond precision MongoDB stores."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
@@ -73,19 +74,21 @@ class DocumentRepository:
         """
         file_id = ObjectId()
         chunks = [
-            {"_id": ObjectId(), "files_id": file_id, "n": n, "data": content[offset:offset + CHUNK_SIZE]}
+            {"_id": ObjectId(), "files_id": file_id, "n": n, "data": content[offset : offset + CHUNK_SIZE]}
             for n, offset in enumerate(range(0, max(len(content), 1), CHUNK_SIZE))
         ]
         if content:
             await self._chunks.insert_many(chunks, ordered=True)
-        await self._files.insert_one({
-            "_id": file_id,
-            "length": len(content),
-            "chunkSize": CHUNK_SIZE,
-            "uploadDate": utcnow(),
-            "filename": filename,
-            "metadata": {"contentType": content_type, **metadata},
-        })
+        await self._files.insert_one(
+            {
+                "_id": file_id,
+                "length": len(content),
+                "chunkSize": CHUNK_SIZE,
+                "uploadDate": utcnow(),
+                "filename": filename,
+                "metadata": {"contentType": content_type, **metadata},
+            }
+        )
         return file_id
 
     async def read_file(self, file_id: Any) -> bytes:
@@ -169,13 +172,17 @@ class DocumentRepository:
     # -- the compare-and-sets --
 
     async def _swap(self, flt: Doc, update: Doc) -> Doc | None:
-        result: Doc | None = await self._docs.find_one_and_update(
-            flt, update, return_document=ReturnDocument.AFTER
-        )
+        result: Doc | None = await self._docs.find_one_and_update(flt, update, return_document=ReturnDocument.AFTER)
         return result
 
     async def try_rescan(
-        self, document_id: Any, child_id: str, owner_id: str, *, token: str, idempotency_key: str | None,
+        self,
+        document_id: Any,
+        child_id: str,
+        owner_id: str,
+        *,
+        token: str,
+        idempotency_key: str | None,
     ) -> Doc | None:
         """The one round trip that decides a rescan: the swapped document, or ``None`` if it was refused.
 
@@ -183,7 +190,10 @@ class DocumentRepository:
         """
         flt = state.rescan_filter(document_id, child_id, owner_id, idempotency_key)
         update = state.rescan_update(
-            token=token, now=utcnow(), requested_by=owner_id, idempotency_key=idempotency_key,
+            token=token,
+            now=utcnow(),
+            requested_by=owner_id,
+            idempotency_key=idempotency_key,
             history_limit=self._history_limit,
         )
         try:
@@ -202,11 +212,17 @@ class DocumentRepository:
             return None
 
     async def try_confirm(
-        self, document_id: Any, child_id: str, owner_id: str, *, topic: str, language: str, token: str | None,
+        self,
+        document_id: Any,
+        child_id: str,
+        owner_id: str,
+        *,
+        topic: str,
+        language: str,
+        token: str | None,
     ) -> Doc | None:
         flt = state.confirm_filter(document_id, child_id, owner_id, token)
-        update = state.confirm_update(topic=topic, language=language, now=utcnow(),
-                                      history_limit=self._history_limit)
+        update = state.confirm_update(topic=topic, language=language, now=utcnow(), history_limit=self._history_limit)
         return await self._swap(flt, update)
 
     async def claim_scan(self, document_id: Any, token: str, lease: timedelta) -> Doc | None:
@@ -224,8 +240,9 @@ class DocumentRepository:
             state.finish_update(suggestion=suggestion, now=utcnow(), history_limit=self._history_limit),
         )
 
-    async def fail_scan(self, document_id: Any, token: str, error: Doc,
-                        from_status: ScanStatus = ScanStatus.PROCESSING) -> Doc | None:
+    async def fail_scan(
+        self, document_id: Any, token: str, error: Doc, from_status: ScanStatus = ScanStatus.PROCESSING
+    ) -> Doc | None:
         return await self._swap(
             state.job_filter(document_id, token, from_status),
             state.fail_update(error=error, now=utcnow(), history_limit=self._history_limit),
@@ -243,8 +260,10 @@ class DocumentRepository:
 
     async def rotate_queued_token(self, document_id: Any, token: str, new_token: str) -> Doc | None:
         """Give a queued request a new token, retiring the job enqueued for the old one."""
-        return await self._swap(state.job_filter(document_id, token, ScanStatus.QUEUED),
-                                state.rotate_token_update(token=new_token, now=utcnow()))
+        return await self._swap(
+            state.job_filter(document_id, token, ScanStatus.QUEUED),
+            state.rotate_token_update(token=new_token, now=utcnow()),
+        )
 
     async def mark_handoff_sent(self, document_id: Any) -> bool:
         result = await self._docs.update_one(

@@ -1,4 +1,5 @@
 """Request validation with marshmallow: bodies, query strings and path parameters."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def load_body(schema: Schema, payload: Any) -> dict[str, Any]:
     :param payload: the decoded JSON value
     """
     if not isinstance(payload, dict):
-        raise ValidationFailed("The request body must be a JSON object.", extensions={"errors": {"_schema": [
-            "must be an object"]}})
+        raise ValidationFailed(
+            "The request body must be a JSON object.", extensions={"errors": {"_schema": ["must be an object"]}}
+        )
     try:
         result: dict[str, Any] = schema.load(payload)
     except ValidationError as exc:
@@ -70,8 +72,9 @@ def load_query(schema: Schema, query: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = schema.load(raw)
     except ValidationError as exc:
-        raise InvalidParameter("Some query parameters are not valid.",
-                               extensions={"errors": _flatten(exc.messages)}) from None
+        raise InvalidParameter(
+            "Some query parameters are not valid.", extensions={"errors": _flatten(exc.messages)}
+        ) from None
     return result
 
 
@@ -89,8 +92,10 @@ def parse_child_id(value: str) -> str:
 
 def parse_document_id(value: str) -> ObjectId:
     if not DOCUMENT_ID.fullmatch(value):
-        raise InvalidParameter("The document id is malformed.",
-                               extensions={"errors": {"document": ["must be 24 lowercase hex characters"]}})
+        raise InvalidParameter(
+            "The document id is malformed.",
+            extensions={"errors": {"document": ["must be 24 lowercase hex characters"]}},
+        )
     return ObjectId(value)
 
 

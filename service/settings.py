@@ -1,4 +1,5 @@
 """Configuration, read once from the environment into a frozen object."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -127,7 +128,7 @@ class Settings:
         turns = math.ceil(self.worker_max_jobs / scanner.threads)
         seconds = scanner.timeout * turns
         if scanner.engine == "hosted":
-            seconds += scanner.timeout * scanner.hosted_retries + 0.5 * 2 ** scanner.hosted_retries
+            seconds += scanner.timeout * scanner.hosted_retries + 0.5 * 2**scanner.hosted_retries
         return math.ceil(seconds) + 10
 
     def require_services(self) -> None:
@@ -196,14 +197,18 @@ class Settings:
         if not settings.scan_lease_seconds:
             settings = settings.replace(scan_lease_seconds=max(120, settings.scan_job_timeout + 30))
         if settings.scan_attempt_limit < settings.scan_max_tries:
-            raise SettingsError(f"SCAN_ATTEMPT_LIMIT ({settings.scan_attempt_limit}) must be at least SCAN_MAX_TRIES "
-                                f"({settings.scan_max_tries}), or the reconciler would cut retries short")
+            raise SettingsError(
+                f"SCAN_ATTEMPT_LIMIT ({settings.scan_attempt_limit}) must be at least SCAN_MAX_TRIES "
+                f"({settings.scan_max_tries}), or the reconciler would cut retries short"
+            )
         if settings.scan_lease_seconds <= settings.scan_job_timeout:
             # A lease shorter than the job would let the reconciler start a second scan of a running one.
-            raise SettingsError(f"SCAN_LEASE_SECONDS ({settings.scan_lease_seconds}) must be longer than a scan job "
-                                f"may run ({settings.scan_job_timeout} s: the scan timeout for each turn a job "
-                                "may wait for an engine thread, the hosted attempts, plus 10 s); leave it unset "
-                                "to have it derived")
+            raise SettingsError(
+                f"SCAN_LEASE_SECONDS ({settings.scan_lease_seconds}) must be longer than a scan job "
+                f"may run ({settings.scan_job_timeout} s: the scan timeout for each turn a job "
+                "may wait for an engine thread, the hosted attempts, plus 10 s); leave it unset "
+                "to have it derived"
+            )
         return settings
 
     def replace(self, **changes: object) -> Settings:

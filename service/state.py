@@ -3,6 +3,7 @@
 Pure: no I/O. Every compare-and-set of the service takes its filter and its update from here, so each
 rule is written once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -66,6 +67,7 @@ PROGRESS = {
 
 # -- predicates (used by tests, by explanations of a refused request, and mirrored by the filters) --
 
+
 def rescan_allowed(doc: Mapping[str, Any]) -> bool:
     """Whether a rescan may start from this document's state (the rule the rescan filter encodes).
 
@@ -97,6 +99,7 @@ def scan_in_flight(doc: Mapping[str, Any]) -> bool:
 
 
 # -- filters --
+
 
 def _stage_is(*stages: PipelineStage) -> Doc:
     # `None` inside `$in` also matches a missing field: legacy documents have no pipeline_stage.
@@ -154,6 +157,7 @@ def pending_handoff_filter(older_than: datetime) -> Doc:
 
 
 # -- updates --
+
 
 def _event(stage: PipelineStage | str, progress: int, at: datetime, history_limit: int) -> Doc:
     event = {"stage": str(stage), "progress": progress, "at": at}
@@ -250,8 +254,12 @@ def fail_update(*, error: Doc, now: datetime, history_limit: int) -> Doc:
     """
     stage = PipelineStage.QUICK_SCAN_FAILED
     return {
-        "$set": {"scan_status": ScanStatus.FAILED.value, **_stage(stage, now), "scan_error": error,
-                 "scan_completed_at": now},
+        "$set": {
+            "scan_status": ScanStatus.FAILED.value,
+            **_stage(stage, now),
+            "scan_error": error,
+            "scan_completed_at": now,
+        },
         "$unset": {"scan.lease_until": ""},
         "$push": _event(stage, PROGRESS[stage], now, history_limit),
     }

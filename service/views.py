@@ -1,4 +1,5 @@
 """Stored documents turned into the JSON the API answers with (see openapi.yaml)."""
+
 from __future__ import annotations
 
 import base64
@@ -6,7 +7,7 @@ import binascii
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
@@ -20,8 +21,8 @@ def _iso(value: Any) -> str | None:
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    text: str = value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+        value = value.replace(tzinfo=UTC)
+    text: str = value.astimezone(UTC).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
 
 
@@ -67,11 +68,13 @@ def scan_view(doc: Doc) -> dict[str, Any]:
         "requested_at": _iso(scan.get("requested_at")),
         "suggestion": suggestion,
         "error": {"code": str(error.get("code", "scan_failed")), "message": str(error.get("message", ""))}
-        if isinstance(error, dict) else None,
+        if isinstance(error, dict)
+        else None,
         "validated": validated,
         "stage_history": [
             {"stage": e.get("stage"), "progress": int(e.get("progress") or 0), "at": _iso(e.get("at"))}
-            for e in (doc.get("stage_history") or []) if isinstance(e, dict)
+            for e in (doc.get("stage_history") or [])
+            if isinstance(e, dict)
         ],
     }
 
@@ -138,9 +141,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, ObjectId]:
         if created_at.tzinfo is None:
             raise ValueError("naive time")
         # In UTC and within the BSON date range, or encoding the query would fail.
-        created_at = created_at.astimezone(timezone.utc)
+        created_at = created_at.astimezone(UTC)
         return created_at, ObjectId(data["id"])
-    except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, InvalidId, OverflowError,
-            RecursionError):
-        raise InvalidParameter("The cursor is not valid; start again without it.",
-                               extensions={"errors": {"cursor": ["malformed"]}}) from None
+    except (binascii.Error, ValueError, TypeError, KeyError, AttributeError, InvalidId, OverflowError, RecursionError):
+        raise InvalidParameter(
+            "The cursor is not valid; start again without it.", extensions={"errors": {"cursor": ["malformed"]}}
+        ) from None

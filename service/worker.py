@@ -1,4 +1,5 @@
 """The arq worker: its settings, and the clients its jobs share."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,8 @@ from prometheus_client import start_http_server
 from .jobs import hand_off, quick_scan, reconcile
 from .logs import request_id_var, setup_logging
 from .metrics import Metrics
-from .queue import redis_settings
 from .mongo import close_client, create_client
+from .queue import redis_settings
 from .repository import DocumentRepository
 from .scanner import create_scanner
 from .scanner.language import detector
@@ -80,8 +81,13 @@ def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
         ],
         "cron_jobs": [
             # arq holds a job a dead worker took for the longest function timeout + 10 s: keep this one short.
-            cron(reconcile, name="reconcile", run_at_startup=True, timeout=60,
-                 **_reconcile_schedule(settings.reconcile_interval_seconds)),  # type: ignore[arg-type]
+            cron(
+                reconcile,
+                name="reconcile",
+                run_at_startup=True,
+                timeout=60,
+                **_reconcile_schedule(settings.reconcile_interval_seconds),  # type: ignore[arg-type]
+            ),
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,
@@ -105,8 +111,10 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
             settings = Settings.from_env(os.environ)
             settings.require_services()
             if settings.embedded:
-                raise SettingsError("the worker needs MONGO_URL and REDIS_URL; `python -m service` alone runs "
-                                    "web and worker together in the embedded mode")
+                raise SettingsError(
+                    "the worker needs MONGO_URL and REDIS_URL; `python -m service` alone runs "
+                    "web and worker together in the embedded mode"
+                )
             setup_logging(settings.log_level, settings.log_json)
             self.update(worker_kwargs(settings))
 

@@ -1,4 +1,5 @@
 """Fast tier fixtures: the real app on mongomock-motor and a real redis-server the tests start."""
+
 from __future__ import annotations
 
 import shutil
@@ -77,8 +78,7 @@ def metrics() -> Metrics:
 
 
 @pytest.fixture
-async def api(aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis,
-              metrics: Metrics) -> ContractClient:
+async def api(aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis, metrics: Metrics) -> ContractClient:
     """The app through a client that checks every response against openapi.yaml."""
     client = await aiohttp_client(create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics))
     return validated(client)
@@ -105,13 +105,19 @@ async def scanner(settings: Settings) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def run_worker(settings: Settings, arq_pool: ArqRedis, repo: DocumentRepository, scanner: Any,
-                     metrics: Metrics) -> AsyncIterator[Callable[..., Any]]:
+async def run_worker(
+    settings: Settings, arq_pool: ArqRedis, repo: DocumentRepository, scanner: Any, metrics: Metrics
+) -> AsyncIterator[Callable[..., Any]]:
     """``await run_worker()`` runs every queued job in a burst worker (raising ``FailedJobs`` if one failed)."""
 
     async def run(**overrides: Any) -> Worker:
         kwargs = worker_kwargs(
-            settings, redis_pool=arq_pool, burst=True, handle_signals=False, poll_delay=0.01, cron_jobs=[],
+            settings,
+            redis_pool=arq_pool,
+            burst=True,
+            handle_signals=False,
+            poll_delay=0.01,
+            cron_jobs=[],
             ctx={"settings": settings, "repository": repo, "scanner": scanner, "metrics": metrics},
         )
         kwargs.update(overrides)
@@ -124,18 +130,19 @@ async def run_worker(settings: Settings, arq_pool: ArqRedis, repo: DocumentRepos
 
 
 SAMPLE_TEXT = (
-    "Fractions and decimals. Write each fraction as a decimal: one half, three quarters, two fifths. "
-    "Then add the fractions 1/4 + 2/4 and simplify. Multiply 3.5 by 4 and divide 12 by 0.5. "
-    "Solve the equation 2x + 3 = 11 and check your answer."
-).encode()
+    b"Fractions and decimals. Write each fraction as a decimal: one half, three quarters, two fifths. "
+    b"Then add the fractions 1/4 + 2/4 and simplify. Multiply 3.5 by 4 and divide 12 by 0.5. "
+    b"Solve the equation 2x + 3 = 11 and check your answer."
+)
 
 
 @pytest.fixture
 def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
     """``await stored_doc(scan_status=..., ...)`` stores a document in a given state with real content."""
 
-    async def create(child: str = CHILD, owner: str = USER, content: bytes = SAMPLE_TEXT,
-                     unset: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+    async def create(
+        child: str = CHILD, owner: str = USER, content: bytes = SAMPLE_TEXT, unset: tuple[str, ...] = (), **fields: Any
+    ) -> dict[str, Any]:
         from bson import ObjectId
 
         from service import state
@@ -143,9 +150,18 @@ def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
 
         document_id = ObjectId()
         file_id = await repo.store_file(content, "notes.txt", "text/plain", {})
-        doc = state.new_document(document_id=document_id, child_id=child, owner_id=owner, filename="notes.txt",
-                                 content_type="text/plain", size=len(content), file_id=file_id,
-                                 token=new_token(), now=utcnow(), upload_key=None)
+        doc = state.new_document(
+            document_id=document_id,
+            child_id=child,
+            owner_id=owner,
+            filename="notes.txt",
+            content_type="text/plain",
+            size=len(content),
+            file_id=file_id,
+            token=new_token(),
+            now=utcnow(),
+            upload_key=None,
+        )
         doc.update(fields)
         for key in unset:
             doc.pop(key, None)

@@ -17,6 +17,7 @@ none, and that a problem document's ``status`` and ``request_id`` agree with the
 routes (404) and wrong methods (405), which no operation documents, must still be problem documents.
 Requests are not validated: tests send malformed requests on purpose.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from yarl import URL
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.util import json_loads, plain_loads
@@ -37,12 +37,19 @@ from openapi_core.templating.responses.exceptions import ResponseFinderError
 from openapi_core.templating.responses.finders import ResponseFinder
 from openapi_core.validation.schemas import oas31_schema_validators_factory
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from yarl import URL
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 __all__ = [
-    "SPEC_PATH", "ContractClient", "ContractError", "check_response", "contract_errors", "load_spec", "validated",
+    "SPEC_PATH",
+    "ContractClient",
+    "ContractError",
+    "check_response",
+    "contract_errors",
+    "load_spec",
+    "validated",
 ]
 
 
@@ -65,6 +72,7 @@ def load_spec() -> OpenAPI:
 
 
 # -- adapters for openapi_core.protocols.Request / Response, built from the client side --
+
 
 @dataclass(frozen=True)
 class _Request:
@@ -142,8 +150,9 @@ def _undocumented_route_errors(spec: OpenAPI, response: _Response) -> list[str]:
         oas31_schema_validators_factory.create(spec.spec, schema).validate(body)
     except InvalidSchemaValue as exc:
         errors.append("InvalidData: body does not match the Problem schema")
-        errors.extend(f"    at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                      for e in exc.schema_errors)
+        errors.extend(
+            f"    at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in exc.schema_errors
+        )
     return errors
 
 
@@ -164,13 +173,13 @@ def contract_errors(
     spec = load_spec()
     parsed = URL(url)
     request = _Request(host_url=str(parsed.origin()), path=parsed.raw_path, method=method.lower())
-    response = _Response(status_code=status, content_type=headers.get("Content-Type", ""), headers=headers,
-                         data=body)
+    response = _Response(status_code=status, content_type=headers.get("Content-Type", ""), headers=headers, data=body)
     errors: list[str] = []
     found: Iterable[Exception] = spec.iter_response_errors(request, response)
     for error in found:
         if (isinstance(error, PathNotFound) and status == 404) or (
-                isinstance(error, OperationNotFound) and status == 405):
+            isinstance(error, OperationNotFound) and status == 405
+        ):
             return _undocumented_route_errors(spec, response) + _problem_checks(status, headers, body)
         errors.extend(_describe(error))
 

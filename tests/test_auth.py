@@ -1,4 +1,5 @@
 """JWT checks: missing, expired, wrong key, forged, foreign child or user."""
+
 from __future__ import annotations
 
 import time
@@ -24,21 +25,24 @@ def claims(**overrides: Any) -> dict[str, Any]:
     return {"sub": "parent-1", "children": [CHILD], "iat": now, "exp": now + 600, **overrides}
 
 
-@pytest.mark.parametrize("header", [
-    None,
-    "",
-    "Basic cGFyZW50OnB3",
-    "Bearer",
-    "Bearer not-a-jwt",
-    "Bearer " + jwt.encode(claims(), "another-secret-of-at-least-32-bytes-length", algorithm="HS256"),
-    "Bearer " + jwt.encode(claims(exp=int(time.time()) - 3600), JWT_SECRET, algorithm="HS256"),
-    "Bearer " + jwt.encode(claims(), key=None, algorithm="none"),  # type: ignore[arg-type]
-    "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "exp"}, JWT_SECRET, algorithm="HS256"),
-    "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "sub"}, JWT_SECRET, algorithm="HS256"),
-    "Bearer " + jwt.encode(claims(children="child-1"), JWT_SECRET, algorithm="HS256"),
-    "Bearer " + jwt.encode(claims(children=[{"$ne": 1}]), JWT_SECRET, algorithm="HS256"),
-    "Bearer " + "a" * 6000,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Basic cGFyZW50OnB3",
+        "Bearer",
+        "Bearer not-a-jwt",
+        "Bearer " + jwt.encode(claims(), "another-secret-of-at-least-32-bytes-length", algorithm="HS256"),
+        "Bearer " + jwt.encode(claims(exp=int(time.time()) - 3600), JWT_SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode(claims(), key=None, algorithm="none"),  # type: ignore[arg-type]
+        "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "exp"}, JWT_SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode({k: v for k, v in claims().items() if k != "sub"}, JWT_SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode(claims(children="child-1"), JWT_SECRET, algorithm="HS256"),
+        "Bearer " + jwt.encode(claims(children=[{"$ne": 1}]), JWT_SECRET, algorithm="HS256"),
+        "Bearer " + "a" * 6000,
+    ],
+)
 async def test_bad_tokens_are_401(api: Any, header: str | None) -> None:
     headers = {} if header is None else {"Authorization": header}
     resp = await api.get(DOCS, headers=headers)
@@ -47,8 +51,7 @@ async def test_bad_tokens_are_401(api: Any, header: str | None) -> None:
     assert (await resp.json())["type"] == "urn:docscan:problem:unauthorized"
 
 
-async def test_foreign_child_and_foreign_documents_are_404(api: Any, stored_doc: Any, token: Any,
-                                                           repo: Any) -> None:
+async def test_foreign_child_and_foreign_documents_are_404(api: Any, stored_doc: Any, token: Any, repo: Any) -> None:
     doc = await stored_doc(scan_status="ready", pipeline_stage="awaiting_validation")
     before = await repo.get_by_id(doc["_id"])
     stranger = {"Authorization": f"Bearer {token(user='parent-2', children=['child-2'])}"}
@@ -57,19 +60,22 @@ async def test_foreign_child_and_foreign_documents_are_404(api: Any, stored_doc:
         for method, action in (("GET", "scan"), ("POST", "rescan")):
             resp = await api.request(method, doc_url(doc, action), headers=headers)
             assert resp.status == 404, (headers, action)
-        confirm = await api.post(doc_url(doc, "confirm-scan"), json={"topic": "music", "language": "en"},
-                                 headers=headers)
+        confirm = await api.post(
+            doc_url(doc, "confirm-scan"), json={"topic": "music", "language": "en"}, headers=headers
+        )
         assert confirm.status == 404
-    listing = await api.get("/api/v1/children/child-2/documents",
-                            headers={"Authorization": f"Bearer {token()}"})
+    listing = await api.get("/api/v1/children/child-2/documents", headers={"Authorization": f"Bearer {token()}"})
     assert listing.status == 404
     assert await repo.get_by_id(doc["_id"]) == before
 
 
 async def test_public_key_tokens(aiohttp_client: Any, settings: Settings, db: Any, arq_pool: Any) -> None:
     private = ec.generate_private_key(ec.SECP256R1())
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     es_settings = settings.replace(jwt_secret="", jwt_public_key=public_pem, jwt_algorithms=("ES256",))
     api = validated(await aiohttp_client(create_app(es_settings, db=db, arq_pool=arq_pool)))
     good = jwt.encode(claims(), private, algorithm="ES256")
@@ -88,26 +94,34 @@ def rsa_public_pem() -> str:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
-@pytest.mark.parametrize("secret,public_key,algorithms,message", [
-    (JWT_SECRET, "PEM", (), "not both"),
-    ("", "PEM", ("HS256",), "fits the configured key"),
-    ("", "PEM", ("ES256", "ES384"), "fits the configured key"),
-    (JWT_SECRET, "", ("RS256",), "fits the configured key"),
-    ("", "-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n", (), "not a PEM public key"),
-])
-def test_inconsistent_key_settings_refuse_to_start(secret: str, public_key: str, algorithms: tuple[str, ...],
-                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    "secret,public_key,algorithms,message",
+    [
+        (JWT_SECRET, "PEM", (), "not both"),
+        ("", "PEM", ("HS256",), "fits the configured key"),
+        ("", "PEM", ("ES256", "ES384"), "fits the configured key"),
+        (JWT_SECRET, "", ("RS256",), "fits the configured key"),
+        ("", "-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----\n", (), "not a PEM public key"),
+    ],
+)
+def test_inconsistent_key_settings_refuse_to_start(
+    secret: str, public_key: str, algorithms: tuple[str, ...], message: str
+) -> None:
     pem = rsa_public_pem() if public_key == "PEM" else public_key
     with pytest.raises(SettingsError, match=message):
         TokenVerifier(secret=secret, public_key=pem, algorithms=algorithms)
 
 
-async def test_a_token_for_another_key_type_is_401_not_500(aiohttp_client: Any, settings: Settings, db: Any,
-                                                           arq_pool: Any) -> None:
+async def test_a_token_for_another_key_type_is_401_not_500(
+    aiohttp_client: Any, settings: Settings, db: Any, arq_pool: Any
+) -> None:
     rs_settings = settings.replace(jwt_secret="", jwt_public_key=rsa_public_pem(), jwt_algorithms=())
     api = validated(await aiohttp_client(create_app(rs_settings, db=db, arq_pool=arq_pool)))
     es_token = jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256")
@@ -120,14 +134,20 @@ def test_algorithms_the_key_cannot_check_are_dropped() -> None:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     verifier = TokenVerifier(public_key=pem, algorithms=("RS256", "ES256"))
     assert verifier.verify(jwt.encode(claims(), private, algorithm="RS256")).user_id == "parent-1"
     with pytest.raises(Unauthorized):
         verifier.verify(jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256"))
     p384 = ec.generate_private_key(ec.SECP384R1())
-    pem = p384.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem = (
+        p384.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     identity = TokenVerifier(public_key=pem).verify(jwt.encode(claims(), p384, algorithm="ES384"))
     assert identity.user_id == "parent-1"

@@ -1,4 +1,5 @@
 """Bad input: a clear 4xx problem+json, never a 500, never a state change, never a job."""
+
 from __future__ import annotations
 
 import base64
@@ -12,8 +13,15 @@ from service.repository import DocumentRepository
 from service.settings import Settings
 from tests.conftest import CHILD, queued_job_ids
 
-READY = {"scan_status": "ready", "pipeline_stage": "awaiting_validation", "scan_topic_suggestion": "music",
-         "scan_language_suggestion": "en", "scan_confidence": 0.5, "scan_alternatives": [], "scan_model": "m"}
+READY = {
+    "scan_status": "ready",
+    "pipeline_stage": "awaiting_validation",
+    "scan_topic_suggestion": "music",
+    "scan_language_suggestion": "en",
+    "scan_confidence": 0.5,
+    "scan_alternatives": [],
+    "scan_model": "m",
+}
 
 
 @pytest.fixture
@@ -30,8 +38,11 @@ CONFIRM_CASES = [
     # (kwargs of the request, status, problem slug)
     ({"data": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
     ({"data": b"", "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
-    ({"data": b"topic=music", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415,
-     "unsupported-media-type"),
+    (
+        {"data": b"topic=music", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        415,
+        "unsupported-media-type",
+    ),
     ({"json": []}, 422, "validation-error"),
     ({"json": "music"}, 422, "validation-error"),
     ({"json": {}}, 422, "validation-error"),
@@ -41,20 +52,30 @@ CONFIRM_CASES = [
     ({"json": {"topic": "music", "language": "EN"}}, 422, "validation-error"),
     ({"json": {"topic": "music", "language": "english"}}, 422, "validation-error"),
     ({"json": {"topic": {"$ne": None}, "language": "en"}}, 422, "validation-error"),
-    ({"json": {"topic": "music", "language": "en", "$set": {"validation_status": "confirmed"}}}, 422,
-     "validation-error"),
+    (
+        {"json": {"topic": "music", "language": "en", "$set": {"validation_status": "confirmed"}}},
+        422,
+        "validation-error",
+    ),
     ({"json": {"topic": "music", "language": "en", "validation_status": "confirmed"}}, 422, "validation-error"),
     ({"json": {"topic": ["music"], "language": "en"}}, 422, "validation-error"),
     ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": "garbage"}}, 400, "invalid-parameter"),
-    ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": '"{$ne: 1}"'}}, 400,
-     "invalid-parameter"),
+    ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": '"{$ne: 1}"'}}, 400, "invalid-parameter"),
 ]
 
 
 @pytest.mark.parametrize("kwargs,status,slug", CONFIRM_CASES)
-async def test_bad_confirm_requests(api: Any, auth: dict[str, str], target: dict[str, Any], kwargs: dict[str, Any],
-                                    status: int, slug: str, repo: DocumentRepository, arq_pool: ArqRedis,
-                                    settings: Settings) -> None:
+async def test_bad_confirm_requests(
+    api: Any,
+    auth: dict[str, str],
+    target: dict[str, Any],
+    kwargs: dict[str, Any],
+    status: int,
+    slug: str,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+) -> None:
     before = await repo.get_by_id(target["_id"])
     headers = {**auth, **kwargs.pop("headers", {})}
     resp = await api.post(url(target, "confirm-scan"), headers=headers, **kwargs)
@@ -80,9 +101,17 @@ RESCAN_CASES = [
 
 
 @pytest.mark.parametrize("kwargs,status,slug", RESCAN_CASES)
-async def test_bad_rescan_requests(api: Any, auth: dict[str, str], target: dict[str, Any], kwargs: dict[str, Any],
-                                   status: int, slug: str, repo: DocumentRepository, arq_pool: ArqRedis,
-                                   settings: Settings) -> None:
+async def test_bad_rescan_requests(
+    api: Any,
+    auth: dict[str, str],
+    target: dict[str, Any],
+    kwargs: dict[str, Any],
+    status: int,
+    slug: str,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+) -> None:
     before = await repo.get_by_id(target["_id"])
     headers = {**auth, **kwargs.pop("headers", {})}
     resp = await api.post(url(target, "rescan"), headers=headers, **kwargs)
@@ -92,28 +121,39 @@ async def test_bad_rescan_requests(api: Any, auth: dict[str, str], target: dict[
     assert await queued_job_ids(arq_pool, settings) == []
 
 
-@pytest.mark.parametrize("path,status,slug", [
-    ("/api/v1/children/child-1/documents/not-an-id/scan", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents/0123456789ABCDEF01234567/scan", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents/0123456789abcdef01234567%0A/scan", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1%0A/documents", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents/{\"$gt\":\"\"}/scan", 400, "invalid-parameter"),
-    ("/api/v1/children/ch%24ild/documents", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents/0123456789abcdef01234567/scan", 404, "not-found"),
-    ("/api/v1/children/child-1/documents?limit=0", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?limit=101", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?limit=ten", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?cursor=%%%%", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?cursor=eyJ0IjoxfQ", 400, "invalid-parameter"),
-    # far-off time zones at the ends of the calendar: the date would not fit BSON once in UTC
-    ("/api/v1/children/child-1/documents?cursor=" + base64.urlsafe_b64encode(
-        b'{"t":"9999-12-31T23:59:59-23:59","id":"0123456789abcdef01234567"}').decode(), 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?cursor=" + base64.urlsafe_b64encode(
-        b'{"t":"2026-01-01T00:00:00","id":"0123456789abcdef01234567"}').decode(), 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?limit=1&limit=2", 400, "invalid-parameter"),
-    ("/api/v1/children/child-1/documents?sort[$gt]=1", 400, "invalid-parameter"),
-    ("/api/v1/nothing-here", 404, "not-found"),
-])
+@pytest.mark.parametrize(
+    "path,status,slug",
+    [
+        ("/api/v1/children/child-1/documents/not-an-id/scan", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents/0123456789ABCDEF01234567/scan", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents/0123456789abcdef01234567%0A/scan", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1%0A/documents", 400, "invalid-parameter"),
+        ('/api/v1/children/child-1/documents/{"$gt":""}/scan', 400, "invalid-parameter"),
+        ("/api/v1/children/ch%24ild/documents", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents/0123456789abcdef01234567/scan", 404, "not-found"),
+        ("/api/v1/children/child-1/documents?limit=0", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?limit=101", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?limit=ten", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?cursor=%%%%", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?cursor=eyJ0IjoxfQ", 400, "invalid-parameter"),
+        # far-off time zones at the ends of the calendar: the date would not fit BSON once in UTC
+        (
+            "/api/v1/children/child-1/documents?cursor="
+            + base64.urlsafe_b64encode(b'{"t":"9999-12-31T23:59:59-23:59","id":"0123456789abcdef01234567"}').decode(),
+            400,
+            "invalid-parameter",
+        ),
+        (
+            "/api/v1/children/child-1/documents?cursor="
+            + base64.urlsafe_b64encode(b'{"t":"2026-01-01T00:00:00","id":"0123456789abcdef01234567"}').decode(),
+            400,
+            "invalid-parameter",
+        ),
+        ("/api/v1/children/child-1/documents?limit=1&limit=2", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?sort[$gt]=1", 400, "invalid-parameter"),
+        ("/api/v1/nothing-here", 404, "not-found"),
+    ],
+)
 async def test_bad_paths_and_queries(api: Any, auth: dict[str, str], path: str, status: int, slug: str) -> None:
     resp = await api.get(path, headers=auth)
     assert resp.status == status
@@ -135,13 +175,15 @@ async def test_malformed_multipart(api: Any, auth: dict[str, str], db: Any) -> N
 
 
 @pytest.mark.parametrize("size", [20_000, 4 * 1024 * 1024])
-async def test_a_json_body_over_the_limit_is_413_problem(api: Any, auth: dict[str, str], target: dict[str, Any],
-                                                         size: int, repo: DocumentRepository) -> None:
+async def test_a_json_body_over_the_limit_is_413_problem(
+    api: Any, auth: dict[str, str], target: dict[str, Any], size: int, repo: DocumentRepository
+) -> None:
     before = await repo.get_by_id(target["_id"])
     huge = b'{"topic": "' + b"m" * size + b'", "language": "en"}'
     for action in ("confirm-scan", "rescan"):
-        resp = await api.post(url(target, action), data=io.BytesIO(huge),
-                              headers={**auth, "Content-Type": "application/json"})
+        resp = await api.post(
+            url(target, action), data=io.BytesIO(huge), headers={**auth, "Content-Type": "application/json"}
+        )
         assert resp.status == 413
         body = await resp.json()
         assert body["type"] == "urn:docscan:problem:payload-too-large"

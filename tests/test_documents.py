@@ -1,4 +1,5 @@
 """Upload and list, end to end through HTTP and a real burst worker."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,9 +24,9 @@ def form(content: bytes, content_type: str = "text/plain", filename: str = "note
     return data
 
 
-async def test_upload_scan_rescan_confirm_end_to_end(api: Any, auth: dict[str, str], run_worker: Any,
-                                                     repo: DocumentRepository, arq_pool: ArqRedis,
-                                                     settings: Settings) -> None:
+async def test_upload_scan_rescan_confirm_end_to_end(
+    api: Any, auth: dict[str, str], run_worker: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings
+) -> None:
     created = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=auth)
     assert created.status == 201
     doc = await created.json()
@@ -55,8 +56,11 @@ async def test_upload_scan_rescan_confirm_end_to_end(api: Any, auth: dict[str, s
     assert rescanned["attempt"] == 2
 
     etag = (await api.get(doc["links"]["scan"], headers=auth)).headers["ETag"]
-    confirmed = await api.post(f"{DOCS}/{doc['id']}/confirm-scan", json={"topic": "mathematics", "language": "en"},
-                               headers={**auth, "If-Match": etag})
+    confirmed = await api.post(
+        f"{DOCS}/{doc['id']}/confirm-scan",
+        json={"topic": "mathematics", "language": "en"},
+        headers={**auth, "If-Match": etag},
+    )
     assert confirmed.status == 202
     await run_worker()
     stored = await repo.get_by_id(ObjectId(doc["id"]))
@@ -79,8 +83,9 @@ async def test_upload_is_stored_byte_for_byte(api: Any, auth: dict[str, str], re
     assert doc["size"] == len(png)
 
 
-async def test_upload_idempotency_key_returns_the_first_document(api: Any, auth: dict[str, str], db: Any,
-                                                                 arq_pool: ArqRedis, settings: Settings) -> None:
+async def test_upload_idempotency_key_returns_the_first_document(
+    api: Any, auth: dict[str, str], db: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
     headers = {**auth, "Idempotency-Key": "upload-1"}
     responses = await asyncio.gather(*(api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers) for _ in range(5)))
     statuses = sorted(r.status for r in responses)
@@ -92,8 +97,7 @@ async def test_upload_idempotency_key_returns_the_first_document(api: Any, auth:
     assert len(await queued_job_ids(arq_pool, settings)) == 1
 
 
-async def test_list_is_newest_first_and_paginated(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                  token: Any) -> None:
+async def test_list_is_newest_first_and_paginated(api: Any, auth: dict[str, str], stored_doc: Any, token: Any) -> None:
     made = [await stored_doc() for _ in range(7)]
     await stored_doc(child="child-2")
     seen: list[str] = []
@@ -115,20 +119,19 @@ async def test_limits_and_types_of_uploads(api: Any, auth: dict[str, str], setti
     too_big = await api.post(DOCS, data=form(b"a" * (settings.max_upload_bytes + 1)), headers=auth)
     assert too_big.status == 413
     assert (await too_big.json())["max_bytes"] == settings.max_upload_bytes
-    zip_file = await api.post(DOCS, data=form(b"PK\x03\x04" + b"\x00" * 100, "application/zip", "a.zip"),
-                              headers=auth)
+    zip_file = await api.post(DOCS, data=form(b"PK\x03\x04" + b"\x00" * 100, "application/zip", "a.zip"), headers=auth)
     assert zip_file.status == 415
     mislabelled = await api.post(DOCS, data=form(b"just text, not a picture", "image/png", "a.png"), headers=auth)
     assert mislabelled.status == 415
-    fake_pdf = await api.post(DOCS, data=form(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "application/pdf", "a.pdf"),
-                              headers=auth)
+    fake_pdf = await api.post(
+        DOCS, data=form(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "application/pdf", "a.pdf"), headers=auth
+    )
     assert fake_pdf.status == 415
     empty = await api.post(DOCS, data=form(b""), headers=auth)
     assert empty.status == 422
     not_multipart = await api.post(DOCS, data=b"hello", headers={**auth, "Content-Type": "text/plain"})
     assert not_multipart.status == 415
-    sniffed = await api.post(DOCS, data=form(b"%PDF-1.4\n%%EOF\n", "application/octet-stream", "x.pdf"),
-                             headers=auth)
+    sniffed = await api.post(DOCS, data=form(b"%PDF-1.4\n%%EOF\n", "application/octet-stream", "x.pdf"), headers=auth)
     assert sniffed.status == 201
     assert (await sniffed.json())["content_type"] == "application/pdf"
     assert await db["documents"].count_documents({}) == 1

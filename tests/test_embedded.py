@@ -1,4 +1,5 @@
 """The embedded default, as the README's first command runs it: one process, a ready token, a working API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,14 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
     env.update(PORT=str(port), LOG_FORMAT="text")
     log = tmp_path / "embedded.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         token = None
@@ -50,9 +57,13 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         async with aiohttp.ClientSession(headers=headers) as http:
             form = aiohttp.FormData()
-            form.add_field("file", b"Les volcans et les tremblements de terre: la croute terrestre, les plaques "
-                                   b"tectoniques et le magma. Carte du relief et des continents.",
-                           filename="geo.txt", content_type="text/plain")
+            form.add_field(
+                "file",
+                b"Les volcans et les tremblements de terre: la croute terrestre, les plaques "
+                b"tectoniques et le magma. Carte du relief et des continents.",
+                filename="geo.txt",
+                content_type="text/plain",
+            )
             async with http.post(base, data=form) as resp:
                 assert resp.status == 201, await resp.text()
                 scan_url = f"http://127.0.0.1:{port}" + (await resp.json())["links"]["scan"]

@@ -1,4 +1,5 @@
 """The quick scan job's failure paths and the reconciler, on mongomock and a real Redis."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,15 +21,33 @@ from service.settings import ScannerSettings, Settings
 from tests.conftest import queued_job_ids
 
 
-def job_ctx(settings: Settings, repo: DocumentRepository, pool: ArqRedis, metrics: Metrics,
-            scanner: Any = None, job_try: int = 1) -> dict[str, Any]:
-    return {"settings": settings, "repository": repo, "redis": pool, "metrics": metrics, "scanner": scanner,
-            "job_try": job_try}
+def job_ctx(
+    settings: Settings,
+    repo: DocumentRepository,
+    pool: ArqRedis,
+    metrics: Metrics,
+    scanner: Any = None,
+    job_try: int = 1,
+) -> dict[str, Any]:
+    return {
+        "settings": settings,
+        "repository": repo,
+        "redis": pool,
+        "metrics": metrics,
+        "scanner": scanner,
+        "job_try": job_try,
+    }
 
 
-async def test_reconciler_enqueues_stranded_queued_documents_once(stored_doc: Any, repo: DocumentRepository,
-                                                                  arq_pool: ArqRedis, settings: Settings,
-                                                                  metrics: Metrics, run_worker: Any, db: Any) -> None:
+async def test_reconciler_enqueues_stranded_queued_documents_once(
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+    run_worker: Any,
+    db: Any,
+) -> None:
     # queued a while ago, but nothing was ever enqueued
     docs = [await stored_doc() for _ in range(5)]
     await db["documents"].update_many({}, {"$set": {"scan.requested_at": utcnow() - timedelta(minutes=5)}})
@@ -45,18 +64,18 @@ async def test_reconciler_enqueues_stranded_queued_documents_once(stored_doc: An
     assert (await reconcile(ctx))["enqueued"] == 0
 
 
-async def test_grace_period_leaves_fresh_requests_alone(stored_doc: Any, repo: DocumentRepository,
-                                                        arq_pool: ArqRedis, settings: Settings,
-                                                        metrics: Metrics) -> None:
+async def test_grace_period_leaves_fresh_requests_alone(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
     await stored_doc()
     ctx = job_ctx(settings.replace(reconcile_grace_seconds=3600), repo, arq_pool, metrics)
     assert (await reconcile(ctx))["enqueued"] == 0
     assert await queued_job_ids(arq_pool, settings) == []
 
 
-async def test_expired_lease_is_requeued_with_a_new_token(stored_doc: Any, repo: DocumentRepository,
-                                                          arq_pool: ArqRedis, settings: Settings, metrics: Metrics,
-                                                          run_worker: Any) -> None:
+async def test_expired_lease_is_requeued_with_a_new_token(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics, run_worker: Any
+) -> None:
     doc = await stored_doc()
     old_token = doc["scan"]["token"]
     claimed = await repo.claim_scan(doc["_id"], old_token, lease=timedelta(seconds=-1))  # a worker died holding it
@@ -68,8 +87,9 @@ async def test_expired_lease_is_requeued_with_a_new_token(stored_doc: Any, repo:
     new_token = stored["scan"]["token"]
     assert new_token != old_token
     # The dead worker's job, delivered again, can no longer write.
-    await arq_pool.enqueue_job(QUICK_SCAN, str(doc["_id"]), old_token, _job_id="redelivered",
-                               _queue_name=settings.queue_name)
+    await arq_pool.enqueue_job(
+        QUICK_SCAN, str(doc["_id"]), old_token, _job_id="redelivered", _queue_name=settings.queue_name
+    )
     await run_worker()
     final = await repo.get_by_id(doc["_id"])
     assert final is not None
@@ -78,9 +98,9 @@ async def test_expired_lease_is_requeued_with_a_new_token(stored_doc: Any, repo:
     assert metrics.scans.labels("skipped")._value.get() == 1
 
 
-async def test_expired_lease_after_the_attempt_limit_fails(stored_doc: Any, repo: DocumentRepository,
-                                                           arq_pool: ArqRedis, settings: Settings,
-                                                           metrics: Metrics) -> None:
+async def test_expired_lease_after_the_attempt_limit_fails(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
     doc = await stored_doc()
     token = doc["scan"]["token"]
     ctx = job_ctx(settings.replace(scan_attempt_limit=2), repo, arq_pool, metrics)
@@ -97,9 +117,9 @@ async def test_expired_lease_after_the_attempt_limit_fails(stored_doc: Any, repo
     assert final["scan_error"]["code"] == "scan_stalled"
 
 
-async def test_a_finished_job_id_does_not_strand_a_queued_document(stored_doc: Any, repo: DocumentRepository,
-                                                                   arq_pool: ArqRedis, settings: Settings,
-                                                                   metrics: Metrics, run_worker: Any) -> None:
+async def test_a_finished_job_id_does_not_strand_a_queued_document(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics, run_worker: Any
+) -> None:
     doc = await stored_doc()
     token = doc["scan"]["token"]
     job_id = quick_scan_job_id(doc["_id"], token)
@@ -107,8 +127,10 @@ async def test_a_finished_job_id_does_not_strand_a_queued_document(stored_doc: A
     # off); its kept result blocks the id.
     await arq_pool.enqueue_job("hand_off", str(doc["_id"]), _job_id=job_id, _queue_name=settings.queue_name)
     await run_worker()
-    assert await enqueue(arq_pool, QUICK_SCAN, str(doc["_id"]), token, job_id=job_id,
-                         queue_name=settings.queue_name) is False
+    assert (
+        await enqueue(arq_pool, QUICK_SCAN, str(doc["_id"]), token, job_id=job_id, queue_name=settings.queue_name)
+        is False
+    )
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["enqueued"] == 1
     await run_worker()
@@ -116,22 +138,34 @@ async def test_a_finished_job_id_does_not_strand_a_queued_document(stored_doc: A
     assert stored is not None and stored["scan_status"] == "ready"
 
 
-async def test_pending_hand_off_is_sent_again(stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis,
-                                              settings: Settings, metrics: Metrics) -> None:
-    doc = await stored_doc(scan_status="ready", pipeline_stage="queued", validation_status="confirmed",
-                           handoff={"status": "pending", "requested_at": utcnow() - timedelta(minutes=5)})
+async def test_pending_hand_off_is_sent_again(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
+    doc = await stored_doc(
+        scan_status="ready",
+        pipeline_stage="queued",
+        validation_status="confirmed",
+        handoff={"status": "pending", "requested_at": utcnow() - timedelta(minutes=5)},
+    )
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["handoffs"] == 1
     assert await queued_job_ids(arq_pool, settings) == [hand_off_job_id(doc["_id"])]
 
 
-async def test_permanent_scan_error_ends_failed_with_a_safe_message(stored_doc: Any, repo: DocumentRepository,
-                                                                    arq_pool: ArqRedis, settings: Settings,
-                                                                    metrics: Metrics, scanner: Any, db: Any) -> None:
+async def test_permanent_scan_error_ends_failed_with_a_safe_message(
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+    scanner: Any,
+    db: Any,
+) -> None:
     doc = await stored_doc(content=b"%PDF-1.4 this is not really a pdf")
     await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {"content_type": "application/pdf"}})
-    result = await quick_scan(job_ctx(settings, repo, arq_pool, metrics, scanner), str(doc["_id"]),
-                              doc["scan"]["token"])
+    result = await quick_scan(
+        job_ctx(settings, repo, arq_pool, metrics, scanner), str(doc["_id"]), doc["scan"]["token"]
+    )
     assert result == "failed"
     stored = await repo.get_by_id(doc["_id"])
     assert stored is not None
@@ -140,8 +174,9 @@ async def test_permanent_scan_error_ends_failed_with_a_safe_message(stored_doc: 
     assert "Traceback" not in stored["scan_error"]["message"]
 
 
-async def test_arq_enqueue_returns_none_for_a_known_job_id(arq_pool: ArqRedis, settings: Settings,
-                                                           run_worker: Any, stored_doc: Any) -> None:
+async def test_arq_enqueue_returns_none_for_a_known_job_id(
+    arq_pool: ArqRedis, settings: Settings, run_worker: Any, stored_doc: Any
+) -> None:
     """Pins the arq behaviour the design relies on: ``None`` means "already enqueued" (or result kept)."""
     doc = await stored_doc()
     args = (str(doc["_id"]), doc["scan"]["token"])
@@ -153,9 +188,14 @@ async def test_arq_enqueue_returns_none_for_a_known_job_id(arq_pool: ArqRedis, s
     assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name) is None
 
 
-async def test_transient_errors_retry_then_fail_with_a_safe_message(aiohttp_server: Any, stored_doc: Any,
-                                                                    repo: DocumentRepository, arq_pool: ArqRedis,
-                                                                    settings: Settings, metrics: Metrics) -> None:
+async def test_transient_errors_retry_then_fail_with_a_safe_message(
+    aiohttp_server: Any,
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+) -> None:
     calls = 0
 
     async def overloaded(request: web.Request) -> web.Response:
@@ -166,8 +206,11 @@ async def test_transient_errors_retry_then_fail_with_a_safe_message(aiohttp_serv
     app = web.Application()
     app.router.add_post("/v1/chat/completions", overloaded)
     server = await aiohttp_server(app)
-    engine = create_scanner(ScannerSettings(engine="hosted", hosted_url=str(server.make_url("/v1")),
-                                            hosted_model="m", hosted_retries=1, timeout=5))
+    engine = create_scanner(
+        ScannerSettings(
+            engine="hosted", hosted_url=str(server.make_url("/v1")), hosted_model="m", hosted_retries=1, timeout=5
+        )
+    )
     try:
         doc = await stored_doc()
         token = doc["scan"]["token"]
@@ -189,22 +232,28 @@ async def test_transient_errors_retry_then_fail_with_a_safe_message(aiohttp_serv
         await engine.close()
 
 
-async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(stored_doc: Any, repo: DocumentRepository,
-                                                                     arq_pool: ArqRedis, settings: Settings,
-                                                                     metrics: Metrics, run_worker: Any,
-                                                                     db: Any) -> None:
+async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+    run_worker: Any,
+    db: Any,
+) -> None:
     doc = await stored_doc()
     old_token = doc["scan"]["token"]
     old_job = quick_scan_job_id(doc["_id"], old_token)
-    await arq_pool.enqueue_job(QUICK_SCAN, str(doc["_id"]), old_token, _job_id=old_job,
-                               _queue_name=settings.queue_name)
+    await arq_pool.enqueue_job(QUICK_SCAN, str(doc["_id"]), old_token, _job_id=old_job, _queue_name=settings.queue_name)
     # A worker took the job (arq marks it in progress) and died before claiming the document.
     await arq_pool.set(in_progress_key_prefix + old_job, b"1", px=600_000)
     ctx = job_ctx(settings, repo, arq_pool, metrics)
     fresh = await reconcile(ctx)
     assert fresh["rotated"] == 0 and fresh["already_queued"] == 1  # not yet a whole lease without a claim
-    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {
-        "scan.requested_at": utcnow() - timedelta(seconds=settings.scan_lease_seconds + 1)}})
+    await db["documents"].update_one(
+        {"_id": doc["_id"]},
+        {"$set": {"scan.requested_at": utcnow() - timedelta(seconds=settings.scan_lease_seconds + 1)}},
+    )
     counts = await reconcile(ctx)
     assert counts["rotated"] == 1 and counts["enqueued"] == 1
     stored = await repo.get_by_id(doc["_id"])
@@ -220,9 +269,14 @@ async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(stored_doc:
     assert metrics.scans.labels("skipped")._value.get() == 1  # the retired job wrote nothing
 
 
-async def test_a_cancelled_scan_gives_its_request_back(aiohttp_server: Any, stored_doc: Any,
-                                                       repo: DocumentRepository, arq_pool: ArqRedis,
-                                                       settings: Settings, metrics: Metrics) -> None:
+async def test_a_cancelled_scan_gives_its_request_back(
+    aiohttp_server: Any,
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+) -> None:
     asked = asyncio.Event()
     never = asyncio.Event()
 
@@ -234,13 +288,15 @@ async def test_a_cancelled_scan_gives_its_request_back(aiohttp_server: Any, stor
     app = web.Application()
     app.router.add_post("/v1/chat/completions", slow_provider)
     server = await aiohttp_server(app)
-    engine = create_scanner(ScannerSettings(engine="hosted", hosted_url=str(server.make_url("/v1")),
-                                            hosted_model="m", timeout=30))
+    engine = create_scanner(
+        ScannerSettings(engine="hosted", hosted_url=str(server.make_url("/v1")), hosted_model="m", timeout=30)
+    )
     try:
         doc = await stored_doc()
         token = doc["scan"]["token"]
-        job = asyncio.create_task(quick_scan(job_ctx(settings, repo, arq_pool, metrics, engine), str(doc["_id"]),
-                                             token))
+        job = asyncio.create_task(
+            quick_scan(job_ctx(settings, repo, arq_pool, metrics, engine), str(doc["_id"]), token)
+        )
         await asyncio.wait_for(asked.wait(), 10)  # the scan is under way
         job.cancel()  # what arq does at its job timeout or on shutdown
         with pytest.raises(asyncio.CancelledError):
@@ -253,12 +309,14 @@ async def test_a_cancelled_scan_gives_its_request_back(aiohttp_server: Any, stor
         await engine.close()
 
 
-async def test_a_request_claimed_too_often_fails_instead_of_looping(stored_doc: Any, repo: DocumentRepository,
-                                                                    arq_pool: ArqRedis, settings: Settings,
-                                                                    metrics: Metrics, db: Any) -> None:
+async def test_a_request_claimed_too_often_fails_instead_of_looping(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics, db: Any
+) -> None:
     doc = await stored_doc()
-    await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {
-        "scan.runs": settings.scan_attempt_limit, "scan.requested_at": utcnow() - timedelta(minutes=5)}})
+    await db["documents"].update_one(
+        {"_id": doc["_id"]},
+        {"$set": {"scan.runs": settings.scan_attempt_limit, "scan.requested_at": utcnow() - timedelta(minutes=5)}},
+    )
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["failed"] == 1 and counts["enqueued"] == 0
     stored = await repo.get_by_id(doc["_id"])

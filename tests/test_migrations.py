@@ -1,4 +1,5 @@
 """Tests of the migration runner, its lock, and the three versions (on mongomock-motor; explain on real MongoDB)."""
+
 from __future__ import annotations
 
 import argparse
@@ -63,10 +64,13 @@ async def snapshot(db: Any) -> Doc:
 
 # -- loading --
 
+
 def test_load_migrations_orders_versions_and_checksums_sources() -> None:
     migrations = load_migrations()
     assert [(m.version, m.name) for m in migrations] == [
-        ("0001", "indexes"), ("0002", "validator"), ("0003", "backfill_legacy"),
+        ("0001", "indexes"),
+        ("0002", "validator"),
+        ("0003", "backfill_legacy"),
     ]
     assert all(len(m.checksum) == 64 and m.description for m in migrations)
 
@@ -82,6 +86,7 @@ def test_load_migrations_refuses_a_misnamed_module(tmp_path: Any, monkeypatch: p
 
 
 # -- up, status, re-run, dry run --
+
 
 async def test_up_applies_all_versions_in_order_and_records_them(db: Any) -> None:
     outcomes = await MigrationRunner(db, owner="one").up()
@@ -107,7 +112,9 @@ async def test_status_lists_applied_and_pending_versions(db: Any) -> None:
     rows = await MigrationRunner(db).status()
 
     assert [(r.version, r.applied, r.changed) for r in rows] == [
-        ("0001", True, False), ("0002", False, False), ("0003", False, False),
+        ("0001", True, False),
+        ("0002", False, False),
+        ("0003", False, False),
     ]
 
 
@@ -161,6 +168,7 @@ async def test_validator_is_reported_not_applied_on_mongomock(db: Any) -> None:
 
 # -- the lock --
 
+
 async def test_a_second_runner_is_refused_while_the_lock_is_held(db: Any) -> None:
     first = MigrationLock(db, "first", ttl=60, clock=lambda: T0)
     assert await first.acquire()
@@ -202,6 +210,7 @@ def counting(calls: list[str], version: str) -> UpFn:
     async def up(db: Any, *, dry_run: bool) -> list[str]:
         calls.append(version)
         return [version]
+
     return up
 
 
@@ -330,6 +339,7 @@ async def test_a_lost_lock_cancels_the_running_migration(db: Any) -> None:
 
 # -- the command line --
 
+
 def test_cli_without_mongo_url_says_embedded_needs_no_migrations(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["up"], environ={}) == EXIT_OK
     assert "embedded" in capsys.readouterr().out
@@ -357,7 +367,9 @@ async def test_cli_up_status_and_a_refused_second_runner(db: Any) -> None:
     out = io.StringIO()
     assert await run(parse("status"), db, out) == EXIT_OK
     assert [line.split()[:3] for line in out.getvalue().splitlines()] == [
-        ["0001", "indexes", "applied"], ["0002", "validator", "applied"], ["0003", "backfill_legacy", "applied"],
+        ["0001", "indexes", "applied"],
+        ["0002", "validator", "applied"],
+        ["0003", "backfill_legacy", "applied"],
     ]
 
     assert await MigrationLock(db, "other").acquire()
@@ -370,8 +382,13 @@ async def test_cli_up_status_and_a_refused_second_runner(db: Any) -> None:
 # -- the validator schema, checked by a small evaluator of the $jsonSchema subset it uses --
 
 _BSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "int": (int,), "long": (int,), "double": (float,), "date": (datetime,),
-    "object": (dict,), "array": (list,),
+    "string": (str,),
+    "int": (int,),
+    "long": (int,),
+    "double": (float,),
+    "date": (datetime,),
+    "object": (dict,),
+    "array": (list,),
 }
 
 
@@ -399,8 +416,15 @@ def schema_errors(value: Any, schema: Mapping[str, Any], path: str = "$") -> lis
 
 def new_style_doc(**changes: Any) -> Doc:
     doc = state.new_document(
-        document_id=ObjectId(), child_id="child-1", owner_id="owner-1", filename="maths.pdf",
-        content_type="application/pdf", size=1234, file_id=ObjectId(), token=uuid.uuid4().hex, now=T0,
+        document_id=ObjectId(),
+        child_id="child-1",
+        owner_id="owner-1",
+        filename="maths.pdf",
+        content_type="application/pdf",
+        size=1234,
+        file_id=ObjectId(),
+        token=uuid.uuid4().hex,
+        now=T0,
         upload_key=None,
     )
     return doc | changes
@@ -420,13 +444,19 @@ def test_schema_accepts_what_the_service_writes_and_rejects_broken_states() -> N
 
 # -- the legacy backfill --
 
+
 def legacy_doc(**fields: Any) -> Doc:
     _id = ObjectId.from_datetime(T0 - timedelta(days=30))
     # from_datetime leaves the rest of the id zero; a counter keeps ids unique and ordered by creation.
     _id = ObjectId(_id.binary[:4] + uuid.uuid4().bytes[:8])
     doc = {
-        "_id": _id, "child_profile_id": "child-1", "owner_id": "owner-1", "filename": "old.jpg",
-        "content_type": "image/jpeg", "size": 99, "file_id": ObjectId(),
+        "_id": _id,
+        "child_profile_id": "child-1",
+        "owner_id": "owner-1",
+        "filename": "old.jpg",
+        "content_type": "image/jpeg",
+        "size": 99,
+        "file_id": ObjectId(),
     }
     return doc | fields
 
@@ -438,13 +468,15 @@ def legacy_shapes() -> dict[str, Doc]:
         "suggested": legacy_doc(scan_topic_suggestion="fractions", created_at=created),
         "confirmed": legacy_doc(validated_topic="fractions", scan_topic_suggestion="fractions"),
         "rejected": legacy_doc(validation_status="rejected", scan_status="ready"),
-        "in_flight": legacy_doc(scan_status="processing", created_at=created,
-                                scan={"lease_until": T0 - timedelta(days=9)}),
+        "in_flight": legacy_doc(
+            scan_status="processing", created_at=created, scan={"lease_until": T0 - timedelta(days=9)}
+        ),
         "confirmed_in_flight": legacy_doc(scan_status="queued", validation_status="confirmed"),
         "deep_in_flight": legacy_doc(scan_status="processing", validation_status="pending", pipeline_stage="ocr"),
         "null_scan": legacy_doc(scan=None, scan_status="failed", validation_status="pending"),
-        "partial_scan": legacy_doc(scan={"attempt": 2}, scan_status="ready", validation_status="pending",
-                                   scan_topic_suggestion="verbs"),
+        "partial_scan": legacy_doc(
+            scan={"attempt": 2}, scan_status="ready", validation_status="pending", scan_topic_suggestion="verbs"
+        ),
     }
 
 
@@ -452,8 +484,14 @@ async def insert_shapes(db: Any) -> tuple[dict[str, Doc], list[Doc]]:
     shapes = legacy_shapes()
     modern = [
         new_style_doc(),
-        new_style_doc(scan_status="ready", pipeline_stage="queued", validation_status="confirmed", progress=0,
-                      validated_topic="fractions", handoff={"status": "sent", "requested_at": T0}),
+        new_style_doc(
+            scan_status="ready",
+            pipeline_stage="queued",
+            validation_status="confirmed",
+            progress=0,
+            validated_topic="fractions",
+            handoff={"status": "sent", "requested_at": T0},
+        ),
     ]
     await db.documents.insert_many([*shapes.values(), *modern])
     return shapes, modern
@@ -473,7 +511,11 @@ async def test_backfill_gives_legacy_documents_consistent_states(db: Any) -> Non
     after = {name: await load(db, doc) for name, doc in shapes.items()}
     bare = after["bare"]
     assert (bare["validation_status"], bare["scan_status"], bare["pipeline_stage"], bare["progress"]) == (
-        "pending", "failed", "quick_scan_failed", 100)
+        "pending",
+        "failed",
+        "quick_scan_failed",
+        100,
+    )
     assert bare["scan_error"]["code"] == "legacy_unscanned"
     assert bare["created_at"] == shapes["bare"]["_id"].generation_time
     assert bare["scan"]["attempt"] == 0 and bare["scan"]["runs"] == 0 and len(bare["scan"]["token"]) == 32
@@ -491,7 +533,10 @@ async def test_backfill_gives_legacy_documents_consistent_states(db: Any) -> Non
 
     in_flight = after["in_flight"]
     assert (in_flight["scan_status"], in_flight["pipeline_stage"], in_flight["progress"]) == (
-        "queued", "quick_scan_queued", 5)
+        "queued",
+        "quick_scan_queued",
+        5,
+    )
     assert "lease_until" not in in_flight["scan"] and in_flight["scan"]["token"]
     assert in_flight["scan"]["requested_at"] == T0 - timedelta(days=10)
 
@@ -589,8 +634,9 @@ async def test_a_backfill_update_never_overwrites_a_concurrent_write(db: Any) ->
     assert plan is not None and plan.update["$set"]["validation_status"] == "pending"
 
     # Meanwhile the service confirms the document (its confirm filter accepts a missing validation_status).
-    await db.documents.update_one({"_id": doc["_id"]}, state.confirm_update(
-        topic="fractions", language="en", now=T0, history_limit=20))
+    await db.documents.update_one(
+        {"_id": doc["_id"]}, state.confirm_update(topic="fractions", language="en", now=T0, history_limit=20)
+    )
     result = await db.documents.update_one(plan.filter, plan.update)
 
     assert result.matched_count == 0
@@ -637,27 +683,37 @@ def implies(flt: Mapping[str, Any], partial: Mapping[str, Any]) -> bool:
     return True
 
 
-def index_serves(keys: Sequence[tuple[str, int]], partial: Mapping[str, Any] | None, flt: Mapping[str, Any],
-                 sort: Sequence[tuple[str, int]] = ()) -> bool:
+def index_serves(
+    keys: Sequence[tuple[str, int]],
+    partial: Mapping[str, Any] | None,
+    flt: Mapping[str, Any],
+    sort: Sequence[tuple[str, int]] = (),
+) -> bool:
     """Whether an index's key prefix follows Equality, Sort, Range for this query, so no in-memory sort is needed."""
     if partial is not None and not implies(flt, partial):
         return False
     equality, ranges = query_fields(flt)
     keys = list(keys)
-    eq_keys, rest = keys[:len(equality)], keys[len(equality):]
+    eq_keys, rest = keys[: len(equality)], keys[len(equality) :]
     if {name for name, _ in eq_keys} != equality:
         return False
-    sort_keys, rest = rest[:len(sort)], rest[len(sort):]
+    sort_keys, rest = rest[: len(sort)], rest[len(sort) :]
     if sort_keys != list(sort) and sort_keys != [(name, -d) for name, d in sort]:
         return False
-    return {name for name, _ in rest[:len(ranges)]} == ranges
+    return {name for name, _ in rest[: len(ranges)]} == ranges
 
 
 NOW = T0
 QUERIES: dict[str, tuple[Doc, list[tuple[str, int]], str]] = {
-    "list": ({"child_profile_id": "c", "owner_id": "o",
-              "$or": [{"created_at": {"$lt": NOW}}, {"created_at": NOW, "_id": {"$lt": ObjectId()}}]},
-             [("created_at", -1), ("_id", -1)], "child_owner_created"),
+    "list": (
+        {
+            "child_profile_id": "c",
+            "owner_id": "o",
+            "$or": [{"created_at": {"$lt": NOW}}, {"created_at": NOW, "_id": {"$lt": ObjectId()}}],
+        },
+        [("created_at", -1), ("_id", -1)],
+        "child_owner_created",
+    ),
     "reconcile queued": (state.stranded_queued_filter(NOW), [], "scan_status_requested"),
     "reconcile lease": (state.expired_lease_filter(NOW), [], "scan_status_lease"),
     "handoff": (state.pending_handoff_filter(NOW), [], "handoff_pending"),
@@ -669,8 +725,11 @@ QUERIES: dict[str, tuple[Doc, list[tuple[str, int]], str]] = {
 @pytest.mark.parametrize("query", sorted(QUERIES))
 def test_an_index_serves_each_query_of_the_service(query: str) -> None:
     flt, sort, expected = QUERIES[query]
-    serving = {spec.name for spec in indexes.INDEXES
-               if spec.collection == "documents" and index_serves(spec.keys, spec.partial, flt, sort)}
+    serving = {
+        spec.name
+        for spec in indexes.INDEXES
+        if spec.collection == "documents" and index_serves(spec.keys, spec.partial, flt, sort)
+    }
     assert expected in serving
 
 
@@ -723,8 +782,12 @@ async def test_explain_picks_the_expected_index_on_real_mongodb(real_db: Any) ->
     docs = []
     for i in range(300):
         status = ("queued", "processing", "ready", "failed")[i % 4]
-        doc = new_style_doc(child_profile_id=f"child-{i % 7}", owner_id=f"owner-{i % 3}", scan_status=status,
-                            created_at=T0 - timedelta(minutes=i))
+        doc = new_style_doc(
+            child_profile_id=f"child-{i % 7}",
+            owner_id=f"owner-{i % 3}",
+            scan_status=status,
+            created_at=T0 - timedelta(minutes=i),
+        )
         doc["scan"] = doc["scan"] | {"idempotency_key": f"key-{i}", "requested_at": T0 - timedelta(minutes=i)}
         if status == "processing":
             doc["scan"]["lease_until"] = T0 + timedelta(minutes=i - 3)

@@ -3,6 +3,7 @@
 Both talk to the same MongoDB wire server (the stand-in, or ``MONGO_TEST_URL``), so this proves the
 repository only uses calls the two drivers share.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,9 +40,18 @@ async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
         content = os.urandom(600_000)  # three chunks
         file_id = await repo.store_file(content, "a.bin", "image/png", {"owner_id": "u"})
         assert await repo.read_file(file_id) == content
-        doc = state.new_document(document_id=ObjectId(), child_id="c", owner_id="u", filename="a.png",
-                                 content_type="image/png", size=len(content), file_id=file_id, token=new_token(),
-                                 now=utcnow(), upload_key="k1")
+        doc = state.new_document(
+            document_id=ObjectId(),
+            child_id="c",
+            owner_id="u",
+            filename="a.png",
+            content_type="image/png",
+            size=len(content),
+            file_id=file_id,
+            token=new_token(),
+            now=utcnow(),
+            upload_key="k1",
+        )
         assert await repo.insert_document(doc) is not None
         token = doc["scan"]["token"]
         claimed = await repo.claim_scan(doc["_id"], token, timedelta(seconds=60))

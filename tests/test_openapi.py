@@ -1,4 +1,5 @@
 """The contract itself (openapi.yaml) and the helper that checks responses against it."""
+
 from __future__ import annotations
 
 import copy
@@ -77,6 +78,7 @@ def refers_to_problem(raw: dict[str, Any], schema: dict[str, Any]) -> bool:
 
 # -- the spec --
 
+
 def test_spec_validates(raw: dict[str, Any]) -> None:
     assert raw["openapi"] == "3.1.0"
     validate(raw)
@@ -128,8 +130,11 @@ def test_security(raw: dict[str, Any]) -> None:
 def test_path_parameters_have_patterns(raw: dict[str, Any]) -> None:
     for path, method, item, op in operations(raw):
         names = re.findall(r"{([^}]+)}", path)
-        params = {p["name"]: p for p in (resolve(raw, p) for p in item.get("parameters", []) + op.get("parameters", []))
-                  if p["in"] == "path"}
+        params = {
+            p["name"]: p
+            for p in (resolve(raw, p) for p in item.get("parameters", []) + op.get("parameters", []))
+            if p["in"] == "path"
+        }
         assert set(params) == set(names), (method, path)
         for name, param in params.items():
             assert param["required"] is True
@@ -190,17 +195,29 @@ def test_examples_match_their_schemas() -> None:
 
 # -- the helper --
 
+
 def example(name: str) -> Any:
     return copy.deepcopy((load_spec().spec / "components" / "examples" / name / "value").read_value())
 
 
-def problem(status: int, slug: str, *, headers: dict[str, str] | None = None, http_status: int | None = None,
-            **extra: Any) -> web.Response:
+def problem(
+    status: int, slug: str, *, headers: dict[str, str] | None = None, http_status: int | None = None, **extra: Any
+) -> web.Response:
     """A problem response; ``http_status`` differs from ``status`` only to break the contract."""
-    body = {"type": f"urn:docscan:problem:{slug}", "title": slug, "status": status, "detail": slug,
-            "request_id": "req-1", **extra}
-    return web.json_response(body, status=http_status or status, content_type="application/problem+json",
-                             headers={"X-Request-Id": "req-1", **(headers or {})})
+    body = {
+        "type": f"urn:docscan:problem:{slug}",
+        "title": slug,
+        "status": status,
+        "detail": slug,
+        "request_id": "req-1",
+        **extra,
+    }
+    return web.json_response(
+        body,
+        status=http_status or status,
+        content_type="application/problem+json",
+        headers={"X-Request-Id": "req-1", **(headers or {})},
+    )
 
 
 def ok(body: Any, status: int = 200, **kwargs: Any) -> web.Response:
@@ -220,6 +237,7 @@ def make_app(handler: Any) -> web.Application:
 
 async def client_for(aiohttp_client: Any, respond: Callable[[], web.StreamResponse]) -> Any:
     """A checked client of an app whose every route answers ``respond()``."""
+
     async def handler(request: web.Request) -> web.StreamResponse:
         return respond()
 
@@ -229,8 +247,9 @@ async def client_for(aiohttp_client: Any, respond: Callable[[], web.StreamRespon
 async def test_conforming_response_passes_and_body_stays_readable(aiohttp_client: Any) -> None:
     document = example("DocumentConfirmed")
     api = await client_for(aiohttp_client, lambda: ok(document, 202))
-    resp = await api.post(f"/api/v1/children/child-42/documents/{DOC_ID}/confirm-scan",
-                          json={"topic": "mathematics", "language": "en"})
+    resp = await api.post(
+        f"/api/v1/children/child-42/documents/{DOC_ID}/confirm-scan", json={"topic": "mathematics", "language": "en"}
+    )
     assert resp.status == 202
     assert await resp.json() == document
     assert await resp.read() == await resp.read()
@@ -260,16 +279,23 @@ async def test_naive_datetime_fails(aiohttp_client: Any) -> None:
 
 async def test_wrong_content_type_fails(aiohttp_client: Any) -> None:
     document = example("DocumentConfirmed")
-    api = await client_for(aiohttp_client, lambda: web.json_response(
-        document, status=202, content_type="text/html", headers={"X-Request-Id": "r"}))
+    api = await client_for(
+        aiohttp_client,
+        lambda: web.json_response(document, status=202, content_type="text/html", headers={"X-Request-Id": "r"}),
+    )
     with pytest.raises(ContractError, match="mimetype not found"):
         await api.post(f"/api/v1/children/child-42/documents/{DOC_ID}/confirm-scan", json={})
 
 
 async def test_error_as_plain_json_fails(aiohttp_client: Any) -> None:
-    api = await client_for(aiohttp_client, lambda: web.json_response(
-        {"type": "urn:docscan:problem:not-found", "title": "t", "status": 404, "detail": "d", "request_id": "r"},
-        status=404, headers={"X-Request-Id": "r"}))
+    api = await client_for(
+        aiohttp_client,
+        lambda: web.json_response(
+            {"type": "urn:docscan:problem:not-found", "title": "t", "status": 404, "detail": "d", "request_id": "r"},
+            status=404,
+            headers={"X-Request-Id": "r"},
+        ),
+    )
     with pytest.raises(ContractError, match="mimetype not found"):
         await api.get(SCAN_PATH)
 
@@ -304,8 +330,9 @@ async def test_not_modified_passes(aiohttp_client: Any) -> None:
 
 async def test_conflict_problem(aiohttp_client: Any) -> None:
     state = {"scan_status": "processing", "pipeline_stage": "quick_scan_processing", "validation_status": "pending"}
-    api = await client_for(aiohttp_client, lambda: problem(
-        409, "scan-in-flight", retry_after=5, headers={"Retry-After": "5"}, **state))
+    api = await client_for(
+        aiohttp_client, lambda: problem(409, "scan-in-flight", retry_after=5, headers={"Retry-After": "5"}, **state)
+    )
     resp = await api.post(f"/api/v1/children/child-42/documents/{DOC_ID}/rescan")
     assert (await resp.json())["retry_after"] == 5
 
@@ -313,8 +340,9 @@ async def test_conflict_problem(aiohttp_client: Any) -> None:
     with pytest.raises(ContractError, match="'scan_status' is a required property"):
         await api.post(f"/api/v1/children/child-42/documents/{DOC_ID}/rescan")
 
-    api = await client_for(aiohttp_client, lambda: problem(
-        409, "scan-in-flight", headers={"Retry-After": "soon"}, **state))
+    api = await client_for(
+        aiohttp_client, lambda: problem(409, "scan-in-flight", headers={"Retry-After": "soon"}, **state)
+    )
     with pytest.raises(ContractError, match="Retry-After"):
         await api.post(f"/api/v1/children/child-42/documents/{DOC_ID}/rescan")
 
@@ -330,8 +358,9 @@ async def test_unauthorized_needs_challenge(aiohttp_client: Any) -> None:
     with pytest.raises(ContractError, match="WWW-Authenticate"):
         await api.get("/api/v1/children/child-42/documents")
 
-    api = await client_for(aiohttp_client, lambda: problem(
-        401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="docscan"'}))
+    api = await client_for(
+        aiohttp_client, lambda: problem(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="docscan"'})
+    )
     assert (await api.get("/api/v1/children/child-42/documents")).status == 401
 
 

@@ -1,4 +1,5 @@
 """Rescan and confirm through HTTP: the compare-and-set decides, the queue follows."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,14 +18,21 @@ from service.settings import Settings
 from tests.conftest import doc_url, queued_job_ids
 from tests.openapi_contract import validated
 
-READY = {"scan_status": "ready", "pipeline_stage": "awaiting_validation", "scan_topic_suggestion": "mathematics",
-         "scan_language_suggestion": "en", "scan_confidence": 0.8, "scan_alternatives": [], "scan_model": "m",
-         "scan_read": {"pages": 1, "characters": 120, "input_kind": "text"}}
+READY = {
+    "scan_status": "ready",
+    "pipeline_stage": "awaiting_validation",
+    "scan_topic_suggestion": "mathematics",
+    "scan_language_suggestion": "en",
+    "scan_confidence": 0.8,
+    "scan_alternatives": [],
+    "scan_model": "m",
+    "scan_read": {"pages": 1, "characters": 120, "input_kind": "text"},
+}
 
 
-async def test_200_concurrent_rescans_accept_exactly_one(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                         repo: DocumentRepository, arq_pool: ArqRedis,
-                                                         settings: Settings) -> None:
+async def test_200_concurrent_rescans_accept_exactly_one(
+    api: Any, auth: dict[str, str], stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings
+) -> None:
     doc = await stored_doc(**READY)
     responses = await asyncio.gather(*(api.post(doc_url(doc, "rescan"), headers=auth) for _ in range(200)))
     statuses = Counter(r.status for r in responses)
@@ -40,16 +48,25 @@ async def test_200_concurrent_rescans_accept_exactly_one(api: Any, auth: dict[st
     assert refused[0].headers["Retry-After"] == str(settings.retry_after_seconds)
 
 
-@pytest.mark.parametrize("fields,unset", [
-    (READY, ()),
-    ({"scan_status": "failed", "pipeline_stage": "quick_scan_failed"}, ()),
-    ({"scan_status": "ready"}, ("pipeline_stage", "validation_status")),  # legacy document
-    ({"scan_status": "failed"}, ("pipeline_stage",)),  # legacy document
-])
-async def test_rescan_allowed_from_terminal_scan_states(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                        fields: dict[str, Any], unset: tuple[str, ...],
-                                                        arq_pool: ArqRedis, settings: Settings,
-                                                        repo: DocumentRepository) -> None:
+@pytest.mark.parametrize(
+    "fields,unset",
+    [
+        (READY, ()),
+        ({"scan_status": "failed", "pipeline_stage": "quick_scan_failed"}, ()),
+        ({"scan_status": "ready"}, ("pipeline_stage", "validation_status")),  # legacy document
+        ({"scan_status": "failed"}, ("pipeline_stage",)),  # legacy document
+    ],
+)
+async def test_rescan_allowed_from_terminal_scan_states(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    fields: dict[str, Any],
+    unset: tuple[str, ...],
+    arq_pool: ArqRedis,
+    settings: Settings,
+    repo: DocumentRepository,
+) -> None:
     doc = await stored_doc(unset=unset, **fields)
     resp = await api.post(doc_url(doc, "rescan"), headers=auth)
     assert resp.status == 202
@@ -62,16 +79,27 @@ async def test_rescan_allowed_from_terminal_scan_states(api: Any, auth: dict[str
     assert await queued_job_ids(arq_pool, settings) == [quick_scan_job_id(doc["_id"], stored["scan"]["token"])]
 
 
-@pytest.mark.parametrize("fields,slug,retry_after", [
-    ({**READY, "validation_status": "confirmed", "pipeline_stage": "queued"}, "not-rescannable", False),
-    ({**READY, "pipeline_stage": "ocr"}, "not-rescannable", False),
-    ({**READY, "pipeline_stage": "concept_extraction", "validation_status": "confirmed"}, "not-rescannable", False),
-    ({"scan_status": "queued", "pipeline_stage": "quick_scan_queued"}, "scan-in-flight", True),
-    ({"scan_status": "processing", "pipeline_stage": "quick_scan_processing"}, "scan-in-flight", True),
-])
-async def test_rescan_refused_changes_nothing(api: Any, auth: dict[str, str], stored_doc: Any,
-                                              repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings,
-                                              fields: dict[str, Any], slug: str, retry_after: bool) -> None:
+@pytest.mark.parametrize(
+    "fields,slug,retry_after",
+    [
+        ({**READY, "validation_status": "confirmed", "pipeline_stage": "queued"}, "not-rescannable", False),
+        ({**READY, "pipeline_stage": "ocr"}, "not-rescannable", False),
+        ({**READY, "pipeline_stage": "concept_extraction", "validation_status": "confirmed"}, "not-rescannable", False),
+        ({"scan_status": "queued", "pipeline_stage": "quick_scan_queued"}, "scan-in-flight", True),
+        ({"scan_status": "processing", "pipeline_stage": "quick_scan_processing"}, "scan-in-flight", True),
+    ],
+)
+async def test_rescan_refused_changes_nothing(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    fields: dict[str, Any],
+    slug: str,
+    retry_after: bool,
+) -> None:
     doc = await stored_doc(**fields)
     before = await repo.get_by_id(doc["_id"])
     resp = await api.post(doc_url(doc, "rescan"), headers=auth)
@@ -85,9 +113,9 @@ async def test_rescan_refused_changes_nothing(api: Any, auth: dict[str, str], st
     assert await queued_job_ids(arq_pool, settings) == []
 
 
-async def test_idempotency_key_replays_the_original_202(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                        arq_pool: ArqRedis, settings: Settings,
-                                                        run_worker: Any) -> None:
+async def test_idempotency_key_replays_the_original_202(
+    api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis, settings: Settings, run_worker: Any
+) -> None:
     doc = await stored_doc(**READY)
     headers = {**auth, "Idempotency-Key": "tap-1"}
     responses = await asyncio.gather(*(api.post(doc_url(doc, "rescan"), headers=headers) for _ in range(20)))
@@ -105,8 +133,9 @@ async def test_idempotency_key_replays_the_original_202(api: Any, auth: dict[str
     assert fresh.status == 202 and "Idempotency-Replayed" not in fresh.headers
 
 
-async def test_idempotency_key_of_another_document_is_422(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                          repo: DocumentRepository) -> None:
+async def test_idempotency_key_of_another_document_is_422(
+    api: Any, auth: dict[str, str], stored_doc: Any, repo: DocumentRepository
+) -> None:
     first, second = await stored_doc(**READY), await stored_doc(**READY)
     headers = {**auth, "Idempotency-Key": "same-key"}
     assert (await api.post(doc_url(first, "rescan"), headers=headers)).status == 202
@@ -117,10 +146,16 @@ async def test_idempotency_key_of_another_document_is_422(api: Any, auth: dict[s
     assert await repo.get_by_id(second["_id"]) == before
 
 
-async def test_stale_job_after_a_newer_rescan_changes_nothing(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                              repo: DocumentRepository, run_worker: Any,
-                                                              metrics: Any, arq_pool: ArqRedis,
-                                                              settings: Settings) -> None:
+async def test_stale_job_after_a_newer_rescan_changes_nothing(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    repo: DocumentRepository,
+    run_worker: Any,
+    metrics: Any,
+    arq_pool: ArqRedis,
+    settings: Settings,
+) -> None:
     doc = await stored_doc(scan_status="failed", pipeline_stage="quick_scan_failed")
     assert (await api.post(doc_url(doc, "rescan"), headers=auth)).status == 202
     old = await repo.get_by_id(doc["_id"])
@@ -144,14 +179,15 @@ async def test_stale_job_after_a_newer_rescan_changes_nothing(api: Any, auth: di
     assert metrics.scans.labels("skipped")._value.get() == 1
 
 
-async def test_duplicate_delivery_of_a_job_scans_once(stored_doc: Any, repo: DocumentRepository,
-                                                      arq_pool: ArqRedis, settings: Settings, run_worker: Any,
-                                                      metrics: Any) -> None:
+async def test_duplicate_delivery_of_a_job_scans_once(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, run_worker: Any, metrics: Any
+) -> None:
     doc = await stored_doc()
     token = doc["scan"]["token"]
     for n in range(3):
-        await arq_pool.enqueue_job("quick_scan", str(doc["_id"]), token, _job_id=f"delivery-{n}",
-                                   _queue_name=settings.queue_name)
+        await arq_pool.enqueue_job(
+            "quick_scan", str(doc["_id"]), token, _job_id=f"delivery-{n}", _queue_name=settings.queue_name
+        )
     await run_worker()
     final = await repo.get_by_id(doc["_id"])
     assert final is not None and final["scan_status"] == "ready"
@@ -159,19 +195,27 @@ async def test_duplicate_delivery_of_a_job_scans_once(stored_doc: Any, repo: Doc
     assert metrics.scans.labels("ready")._value.get() == 1
     assert metrics.scans.labels("skipped")._value.get() == 2
     assert [e["stage"] for e in final["stage_history"]] == [
-        "quick_scan_queued", "quick_scan_processing", "awaiting_validation"]
+        "quick_scan_queued",
+        "quick_scan_processing",
+        "awaiting_validation",
+    ]
 
 
-async def test_confirm_rules(api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis,
-                             settings: Settings, repo: DocumentRepository) -> None:
+async def test_confirm_rules(
+    api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis, settings: Settings, repo: DocumentRepository
+) -> None:
     doc = await stored_doc(**READY)
     scan = await api.get(doc_url(doc), headers=auth)
     etag = scan.headers["ETag"]
-    stale = await api.post(doc_url(doc, "confirm-scan"), json={"topic": "science", "language": "en"},
-                           headers={**auth, "If-Match": '"0123456789abcdef0123456789abcdef"'})
+    stale = await api.post(
+        doc_url(doc, "confirm-scan"),
+        json={"topic": "science", "language": "en"},
+        headers={**auth, "If-Match": '"0123456789abcdef0123456789abcdef"'},
+    )
     assert stale.status == 412
-    ok = await api.post(doc_url(doc, "confirm-scan"), json={"topic": "science", "language": "en"},
-                        headers={**auth, "If-Match": etag})
+    ok = await api.post(
+        doc_url(doc, "confirm-scan"), json={"topic": "science", "language": "en"}, headers={**auth, "If-Match": etag}
+    )
     assert ok.status == 202
     body = await ok.json()
     assert body["scan"]["validation_status"] == "confirmed"
@@ -186,23 +230,36 @@ async def test_confirm_rules(api: Any, auth: dict[str, str], stored_doc: Any, ar
     assert rescan.status == 409
 
 
-async def test_concurrent_confirms_enqueue_one_hand_off(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                        arq_pool: ArqRedis, settings: Settings) -> None:
+async def test_concurrent_confirms_enqueue_one_hand_off(
+    api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
     doc = await stored_doc(**READY)
-    responses = await asyncio.gather(*(
-        api.post(doc_url(doc, "confirm-scan"), json={"topic": "history", "language": "fr"}, headers=auth)
-        for _ in range(50)))
+    responses = await asyncio.gather(
+        *(
+            api.post(doc_url(doc, "confirm-scan"), json={"topic": "history", "language": "fr"}, headers=auth)
+            for _ in range(50)
+        )
+    )
     assert Counter(r.status for r in responses) == {202: 1, 200: 49}
     assert await queued_job_ids(arq_pool, settings) == [hand_off_job_id(doc["_id"])]
 
 
-@pytest.mark.parametrize("fields,status,slug", [
-    ({"scan_status": "queued", "pipeline_stage": "quick_scan_queued"}, 409, "not-ready"),
-    ({"scan_status": "failed", "pipeline_stage": "quick_scan_failed"}, 409, "not-ready"),
-])
-async def test_confirm_refused_before_a_suggestion(api: Any, auth: dict[str, str], stored_doc: Any,
-                                                   fields: dict[str, Any], status: int, slug: str,
-                                                   repo: DocumentRepository) -> None:
+@pytest.mark.parametrize(
+    "fields,status,slug",
+    [
+        ({"scan_status": "queued", "pipeline_stage": "quick_scan_queued"}, 409, "not-ready"),
+        ({"scan_status": "failed", "pipeline_stage": "quick_scan_failed"}, 409, "not-ready"),
+    ],
+)
+async def test_confirm_refused_before_a_suggestion(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    fields: dict[str, Any],
+    status: int,
+    slug: str,
+    repo: DocumentRepository,
+) -> None:
     doc = await stored_doc(**fields)
     before = await repo.get_by_id(doc["_id"])
     resp = await api.post(doc_url(doc, "confirm-scan"), json={"topic": "music", "language": "nl"}, headers=auth)
@@ -211,9 +268,15 @@ async def test_confirm_refused_before_a_suggestion(api: Any, auth: dict[str, str
     assert await repo.get_by_id(doc["_id"]) == before
 
 
-async def test_redis_down_after_the_swap_still_answers_202(aiohttp_client: Any, settings: Settings, db: Any,
-                                                           auth: dict[str, str], stored_doc: Any, metrics: Any,
-                                                           repo: DocumentRepository) -> None:
+async def test_redis_down_after_the_swap_still_answers_202(
+    aiohttp_client: Any,
+    settings: Settings,
+    db: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    metrics: Any,
+    repo: DocumentRepository,
+) -> None:
     dead = ArqRedis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.2)
     try:
         api = validated(await aiohttp_client(create_app(settings, db=db, arq_pool=dead, metrics=metrics)))
@@ -227,8 +290,9 @@ async def test_redis_down_after_the_swap_still_answers_202(aiohttp_client: Any, 
         await dead.aclose()
 
 
-async def test_mongo_down_answers_503_and_enqueues_nothing(aiohttp_client: Any, settings: Settings,
-                                                           auth: dict[str, str], arq_pool: ArqRedis) -> None:
+async def test_mongo_down_answers_503_and_enqueues_nothing(
+    aiohttp_client: Any, settings: Settings, auth: dict[str, str], arq_pool: ArqRedis
+) -> None:
     client: Any = AsyncIOMotorClient("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200&connectTimeoutMS=200")
     try:
         api = validated(await aiohttp_client(create_app(settings, db=client["x"], arq_pool=arq_pool)))

@@ -1,4 +1,5 @@
 """Settings from the environment: defaults, checks, and clear errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,29 +14,49 @@ def test_defaults_are_the_embedded_mode() -> None:
     assert settings.scan_lease_seconds > settings.scan_job_timeout
 
 
-@pytest.mark.parametrize("environ,message", [
-    ({"MAX_UPLOAD_BYTES": "lots"}, "MAX_UPLOAD_BYTES must be an integer"),
-    ({"SCAN_TIMEOUT_SECONDS": "-1"}, "SCAN_TIMEOUT_SECONDS must be >="),
-    ({"SCAN_ENGINE": "magic"}, "SCAN_ENGINE"),
-    ({"SCAN_ENGINE": "hosted"}, "SCAN_HOSTED_URL"),
-    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
-    ({"RECONCILE_INTERVAL_SECONDS": "7200"}, "RECONCILE_INTERVAL_SECONDS must be <= 3600"),
-    ({"SCAN_LEASE_SECONDS": "30"}, "SCAN_LEASE_SECONDS"),
-    ({"SCAN_ENGINE": "hosted", "SCAN_HOSTED_URL": "http://h/v1", "SCAN_HOSTED_MODEL": "m",
-      "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3", "SCAN_LEASE_SECONDS": "150"}, "SCAN_LEASE_SECONDS"),
-    ({"SCAN_MAX_TRIES": "6"}, "SCAN_ATTEMPT_LIMIT"),
-])
+@pytest.mark.parametrize(
+    "environ,message",
+    [
+        ({"MAX_UPLOAD_BYTES": "lots"}, "MAX_UPLOAD_BYTES must be an integer"),
+        ({"SCAN_TIMEOUT_SECONDS": "-1"}, "SCAN_TIMEOUT_SECONDS must be >="),
+        ({"SCAN_ENGINE": "magic"}, "SCAN_ENGINE"),
+        ({"SCAN_ENGINE": "hosted"}, "SCAN_HOSTED_URL"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"RECONCILE_INTERVAL_SECONDS": "7200"}, "RECONCILE_INTERVAL_SECONDS must be <= 3600"),
+        ({"SCAN_LEASE_SECONDS": "30"}, "SCAN_LEASE_SECONDS"),
+        (
+            {
+                "SCAN_ENGINE": "hosted",
+                "SCAN_HOSTED_URL": "http://h/v1",
+                "SCAN_HOSTED_MODEL": "m",
+                "SCAN_TIMEOUT_SECONDS": "40",
+                "SCAN_HOSTED_RETRIES": "3",
+                "SCAN_LEASE_SECONDS": "150",
+            },
+            "SCAN_LEASE_SECONDS",
+        ),
+        ({"SCAN_MAX_TRIES": "6"}, "SCAN_ATTEMPT_LIMIT"),
+    ],
+)
 def test_bad_values_are_clear_errors(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
 
 
-@pytest.mark.parametrize("environ", [
-    {},
-    {"WORKER_MAX_JOBS": "12", "SCAN_THREADS": "2"},
-    {"SCAN_ENGINE": "hosted", "SCAN_HOSTED_URL": "http://h/v1", "SCAN_HOSTED_MODEL": "m",
-     "SCAN_TIMEOUT_SECONDS": "40", "SCAN_HOSTED_RETRIES": "3"},
-])
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {"WORKER_MAX_JOBS": "12", "SCAN_THREADS": "2"},
+        {
+            "SCAN_ENGINE": "hosted",
+            "SCAN_HOSTED_URL": "http://h/v1",
+            "SCAN_HOSTED_MODEL": "m",
+            "SCAN_TIMEOUT_SECONDS": "40",
+            "SCAN_HOSTED_RETRIES": "3",
+        },
+    ],
+)
 def test_an_unset_lease_outlasts_the_longest_job(environ: dict[str, str]) -> None:
     settings = Settings.from_env(environ)
     assert settings.scan_lease_seconds >= 120

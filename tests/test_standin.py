@@ -1,5 +1,6 @@
 """The MongoDB stand-in: every operation the service issues gives the same result through the stand-in (motor over
 the wire protocol) as on mongomock-motor, and the stand-in is atomic across processes and enforces validators."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,15 +10,15 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bson import Binary, ObjectId
 from bson.int64 import Int64
-from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorGridFSBucket
 from mongomock_motor import AsyncMongoMockClient
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorGridFSBucket
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, OperationFailure, WriteError
 
@@ -26,7 +27,7 @@ from tests.standin import StandInServer, running_standin
 from tests.standin.server import schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)  # millisecond precision, as MongoDB stores
+T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC)  # millisecond precision, as MongoDB stores
 HISTORY = 3
 
 Db = Any
@@ -79,8 +80,15 @@ def fidelity(standin_db: Db, mock_db: Db) -> Callable[[Scenario], Awaitable[Any]
 
 def new_doc(n: int, **changes: Any) -> dict[str, Any]:
     doc = state.new_document(
-        document_id=ObjectId(f"{n:024x}"), child_id="child-1", owner_id="owner-1", filename=f"page-{n}.pdf",
-        content_type="application/pdf", size=1234, file_id=ObjectId(f"{n + 1000:024x}"), token=f"t{n}", now=T0,
+        document_id=ObjectId(f"{n:024x}"),
+        child_id="child-1",
+        owner_id="owner-1",
+        filename=f"page-{n}.pdf",
+        content_type="application/pdf",
+        size=1234,
+        file_id=ObjectId(f"{n + 1000:024x}"),
+        token=f"t{n}",
+        now=T0,
         upload_key=None,
     )
     doc.update(changes)
@@ -89,10 +97,18 @@ def new_doc(n: int, **changes: Any) -> dict[str, Any]:
 
 # -- documents and the state machine's compare-and-sets --
 
+
 async def test_inserted_document_keeps_its_types(fidelity: Callable[[Scenario], Awaitable[Any]]) -> None:
     async def scenario(db: Db) -> Any:
-        doc = new_doc(1, blob=b"\x00\x01", binary=Binary(b"\x02", 5), nested={"a": [1, {"b": [T0, None]}]},
-                      ratio=0.5, big=Int64(2**40), flag=True)
+        doc = new_doc(
+            1,
+            blob=b"\x00\x01",
+            binary=Binary(b"\x02", 5),
+            nested={"a": [1, {"b": [T0, None]}]},
+            ratio=0.5,
+            big=Int64(2**40),
+            flag=True,
+        )
         await db.documents.insert_one(doc)
         return await db.documents.find_one({"_id": doc["_id"]})
 
@@ -109,40 +125,67 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
         later = T0 + timedelta(seconds=1)
         after = ReturnDocument.AFTER
         steps = [
-            await docs.find_one_and_update(state.job_filter(oid, "wrong", state.ScanStatus.QUEUED),
-                                           state.claim_update(now=later, lease_until=later, history_limit=HISTORY)),
-            await docs.find_one_and_update(state.job_filter(oid, "t1", state.ScanStatus.QUEUED),
-                                           state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
-                                           return_document=after),
-            await docs.find_one_and_update(state.job_filter(oid, "t1", state.ScanStatus.PROCESSING),
-                                           state.requeue_update(now=later, history_limit=HISTORY)),
-            await docs.find_one_and_update(state.job_filter(oid, "t1", state.ScanStatus.QUEUED),
-                                           state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
-                                           return_document=after),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "wrong", state.ScanStatus.QUEUED),
+                state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
+            ),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "t1", state.ScanStatus.QUEUED),
+                state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
+                return_document=after,
+            ),
             await docs.find_one_and_update(
                 state.job_filter(oid, "t1", state.ScanStatus.PROCESSING),
-                state.finish_update(suggestion={"scan_topic_suggestion": "math", "scan_confidence": 0.75,
-                                                "scan_alternatives": [{"topic": "physics", "score": 0.25}]},
-                                    now=later, history_limit=HISTORY),
-                return_document=after),
-            await docs.find_one_and_update(state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
-                                           state.rescan_update(token="t2", now=later, requested_by="owner-1",
-                                                               idempotency_key="key-1", history_limit=HISTORY),
-                                           return_document=after),
+                state.requeue_update(now=later, history_limit=HISTORY),
+            ),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "t1", state.ScanStatus.QUEUED),
+                state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
+                return_document=after,
+            ),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "t1", state.ScanStatus.PROCESSING),
+                state.finish_update(
+                    suggestion={
+                        "scan_topic_suggestion": "math",
+                        "scan_confidence": 0.75,
+                        "scan_alternatives": [{"topic": "physics", "score": 0.25}],
+                    },
+                    now=later,
+                    history_limit=HISTORY,
+                ),
+                return_document=after,
+            ),
+            await docs.find_one_and_update(
+                state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
+                state.rescan_update(
+                    token="t2", now=later, requested_by="owner-1", idempotency_key="key-1", history_limit=HISTORY
+                ),
+                return_document=after,
+            ),
             # the same key again is a replay: refused
-            await docs.find_one_and_update(state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
-                                           state.rescan_update(token="t3", now=later, requested_by="owner-1",
-                                                               idempotency_key="key-1", history_limit=HISTORY)),
-            await docs.find_one_and_update(state.job_filter(oid, "t2", state.ScanStatus.QUEUED),
-                                           state.claim_update(now=later, lease_until=later, history_limit=HISTORY)),
-            await docs.find_one_and_update(state.job_filter(oid, "t2", state.ScanStatus.PROCESSING),
-                                           state.fail_update(error={"code": "unreadable", "message": "no text"},
-                                                             now=later, history_limit=HISTORY),
-                                           return_document=after),
-            await docs.find_one_and_update(state.rescan_filter(oid, "child-1", "owner-1", None),
-                                           state.rescan_update(token="t4", now=later, requested_by="owner-1",
-                                                               idempotency_key=None, history_limit=HISTORY),
-                                           return_document=after),
+            await docs.find_one_and_update(
+                state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
+                state.rescan_update(
+                    token="t3", now=later, requested_by="owner-1", idempotency_key="key-1", history_limit=HISTORY
+                ),
+            ),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "t2", state.ScanStatus.QUEUED),
+                state.claim_update(now=later, lease_until=later, history_limit=HISTORY),
+            ),
+            await docs.find_one_and_update(
+                state.job_filter(oid, "t2", state.ScanStatus.PROCESSING),
+                state.fail_update(error={"code": "unreadable", "message": "no text"}, now=later, history_limit=HISTORY),
+                return_document=after,
+            ),
+            await docs.find_one_and_update(
+                state.rescan_filter(oid, "child-1", "owner-1", None),
+                state.rescan_update(
+                    token="t4", now=later, requested_by="owner-1", idempotency_key=None, history_limit=HISTORY
+                ),
+                return_document=after,
+            ),
         ]
         return steps, await docs.find_one({"_id": oid})
 
@@ -155,26 +198,39 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
 async def test_rescan_and_confirm_rules_match_legacy_documents(fidelity: Callable[[Scenario], Awaitable[Any]]) -> None:
     async def scenario(db: Db) -> Any:
         docs = db.documents
-        legacy = {"_id": ObjectId(f"{1:024x}"), "child_profile_id": "child-1", "owner_id": "owner-1",
-                  "scan_status": "ready", "created_at": T0}  # no pipeline_stage, no validation_status
+        legacy = {
+            "_id": ObjectId(f"{1:024x}"),
+            "child_profile_id": "child-1",
+            "owner_id": "owner-1",
+            "scan_status": "ready",
+            "created_at": T0,
+        }  # no pipeline_stage, no validation_status
         confirmed = new_doc(2, scan_status="ready", validation_status="confirmed", pipeline_stage="queued")
         deep = new_doc(3, scan_status="ready", pipeline_stage="ocr")
         ready = new_doc(4, scan_status="ready", pipeline_stage="awaiting_validation")
         await docs.insert_many([legacy, confirmed, deep, ready])
         results = []
         for doc in (legacy, confirmed, deep, ready):
-            results.append(await docs.find_one_and_update(
-                state.confirm_filter(doc["_id"], "child-1", "owner-1", None),
-                state.confirm_update(topic="math", language="de", now=T0, history_limit=HISTORY),
-                projection={"validation_status": 1, "stage_history": 1, "handoff": 1},
-                return_document=ReturnDocument.AFTER))
-            results.append(await docs.find_one_and_update(
-                state.rescan_filter(doc["_id"], "child-1", "owner-1", None),
-                state.rescan_update(token="new", now=T0, requested_by="owner-1", idempotency_key=None,
-                                    history_limit=HISTORY),
-                projection={"_id": 0, "scan": 1, "scan_status": 1}))
-        handoffs = await docs.update_many(state.pending_handoff_filter(T0 + timedelta(1)),
-                                          state.handoff_sent_update(now=T0))
+            results.append(
+                await docs.find_one_and_update(
+                    state.confirm_filter(doc["_id"], "child-1", "owner-1", None),
+                    state.confirm_update(topic="math", language="de", now=T0, history_limit=HISTORY),
+                    projection={"validation_status": 1, "stage_history": 1, "handoff": 1},
+                    return_document=ReturnDocument.AFTER,
+                )
+            )
+            results.append(
+                await docs.find_one_and_update(
+                    state.rescan_filter(doc["_id"], "child-1", "owner-1", None),
+                    state.rescan_update(
+                        token="new", now=T0, requested_by="owner-1", idempotency_key=None, history_limit=HISTORY
+                    ),
+                    projection={"_id": 0, "scan": 1, "scan_status": 1},
+                )
+            )
+        handoffs = await docs.update_many(
+            state.pending_handoff_filter(T0 + timedelta(1)), state.handoff_sent_update(now=T0)
+        )
         return results, handoffs.matched_count, handoffs.modified_count, await docs.find().sort("_id").to_list(None)
 
     results, matched, modified, _ = await fidelity(scenario)
@@ -187,10 +243,12 @@ async def test_reconciler_queries_and_keyset_pages(fidelity: Callable[[Scenario]
         docs = db.documents
         for n in range(1, 8):
             when = T0 + timedelta(minutes=n // 2)  # pairs share created_at: the _id breaks the tie
-            await docs.insert_one(new_doc(n, created_at=when, scan={"token": f"t{n}", "requested_at": when,
-                                                                    "lease_until": when}))
-        await docs.update_many({"_id": {"$in": [ObjectId(f"{n:024x}") for n in (2, 3)]}},
-                               {"$set": {"scan_status": "processing"}})
+            await docs.insert_one(
+                new_doc(n, created_at=when, scan={"token": f"t{n}", "requested_at": when, "lease_until": when})
+            )
+        await docs.update_many(
+            {"_id": {"$in": [ObjectId(f"{n:024x}") for n in (2, 3)]}}, {"$set": {"scan_status": "processing"}}
+        )
         pages, after = [], None
         while True:
             flt: dict[str, Any] = {"child_profile_id": "child-1", "owner_id": "owner-1"}
@@ -202,15 +260,30 @@ async def test_reconciler_queries_and_keyset_pages(fidelity: Callable[[Scenario]
                 break
             after = (page[-1]["created_at"], page[-1]["_id"])
         projection = {"_id": 1, "scan": 1, "scan_status": 1, "handoff": 1}
-        stranded = await docs.find(state.stranded_queued_filter(T0 + timedelta(minutes=2)), projection=projection
-                                   ).sort("scan.requested_at", ASCENDING).limit(10).to_list(10)
-        expired = await docs.find(state.expired_lease_filter(T0 + timedelta(hours=1)), projection=projection
-                                  ).sort("scan.lease_until", ASCENDING).limit(10).to_list(10)
-        counts = [await docs.count_documents({}), await docs.count_documents({"scan_status": "queued"}),
-                  await docs.count_documents({"scan_status": "queued"}, skip=1, limit=2)]
-        grouped = await docs.aggregate([{"$match": {"owner_id": "owner-1"}},
-                                        {"$group": {"_id": "$scan_status", "n": {"$sum": 1}}},
-                                        {"$sort": {"_id": 1}}]).to_list(None)
+        stranded = (
+            await docs.find(state.stranded_queued_filter(T0 + timedelta(minutes=2)), projection=projection)
+            .sort("scan.requested_at", ASCENDING)
+            .limit(10)
+            .to_list(10)
+        )
+        expired = (
+            await docs.find(state.expired_lease_filter(T0 + timedelta(hours=1)), projection=projection)
+            .sort("scan.lease_until", ASCENDING)
+            .limit(10)
+            .to_list(10)
+        )
+        counts = [
+            await docs.count_documents({}),
+            await docs.count_documents({"scan_status": "queued"}),
+            await docs.count_documents({"scan_status": "queued"}, skip=1, limit=2),
+        ]
+        grouped = await docs.aggregate(
+            [
+                {"$match": {"owner_id": "owner-1"}},
+                {"$group": {"_id": "$scan_status", "n": {"$sum": 1}}},
+                {"$sort": {"_id": 1}},
+            ]
+        ).to_list(None)
         distinct = sorted(await docs.distinct("scan_status"))
         return pages, stranded, expired, counts, grouped, distinct
 
@@ -227,12 +300,24 @@ async def test_plain_writes_and_upserts(fidelity: Callable[[Scenario], Awaitable
         many = await coll.update_many({"a": 1}, {"$inc": {"n.count": 2}, "$push": {"tags": "y"}})
         replaced = await coll.replace_one({"_id": 3}, {"a": 3})
         removed = await coll.find_one_and_delete({"a": 3}, projection={"a": 1})
-        upserted = await coll.find_one_and_update({"_id": 9}, {"$set": {"a": 9}}, upsert=True,
-                                                  return_document=ReturnDocument.AFTER)
+        upserted = await coll.find_one_and_update(
+            {"_id": 9}, {"$set": {"a": 9}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
         deleted = await coll.delete_many({"a": 1})
-        return ([one.matched_count, one.modified_count, one.upserted_id, many.matched_count, many.modified_count,
-                 replaced.modified_count, removed, upserted, deleted.deleted_count],
-                await coll.find({}, {"_id": 0}).to_list(None))
+        return (
+            [
+                one.matched_count,
+                one.modified_count,
+                one.upserted_id,
+                many.matched_count,
+                many.modified_count,
+                replaced.modified_count,
+                removed,
+                upserted,
+                deleted.deleted_count,
+            ],
+            await coll.find({}, {"_id": 0}).to_list(None),
+        )
 
     counts, rest = await fidelity(scenario)
     assert counts[2] == 1 and counts[-1] == 2 and rest == [{"a": 9}]
@@ -241,8 +326,11 @@ async def test_plain_writes_and_upserts(fidelity: Callable[[Scenario], Awaitable
 async def test_unique_partial_index_and_duplicate_key(fidelity: Callable[[Scenario], Awaitable[Any]]) -> None:
     async def scenario(db: Db) -> Any:
         docs = db.documents
-        name = await docs.create_index([("owner_id", ASCENDING), ("upload_idempotency_key", ASCENDING)], unique=True,
-                                       partialFilterExpression={"upload_idempotency_key": {"$exists": True}})
+        name = await docs.create_index(
+            [("owner_id", ASCENDING), ("upload_idempotency_key", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"upload_idempotency_key": {"$exists": True}},
+        )
         await docs.create_index([("child_profile_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)])
         await docs.insert_one(new_doc(1, upload_idempotency_key="k"))
         await docs.insert_many([new_doc(2), new_doc(3)])  # without a key: outside the partial index
@@ -253,8 +341,11 @@ async def test_unique_partial_index_and_duplicate_key(fidelity: Callable[[Scenar
             except DuplicateKeyError as exc:
                 errors.append(exc.code)
         indexes = sorted([dict(index) async for index in docs.list_indexes()], key=lambda index: index["name"])
-        return name, errors, [(i["name"], dict(i["key"]), i.get("unique"), i.get("partialFilterExpression"))
-                              for i in indexes]
+        return (
+            name,
+            errors,
+            [(i["name"], dict(i["key"]), i.get("unique"), i.get("partialFilterExpression")) for i in indexes],
+        )
 
     name, errors, indexes = await fidelity(scenario)
     assert name == "owner_id_1_upload_idempotency_key_1" and errors == [11000, 11000] and len(indexes) == 3
@@ -263,15 +354,18 @@ async def test_unique_partial_index_and_duplicate_key(fidelity: Callable[[Scenar
 async def test_partial_unique_index_over_documents_it_does_not_cover(standin_db: Db) -> None:
     # Legacy documents have no key; like MongoDB (and unlike mongomock) the index build ignores them.
     await standin_db.documents.insert_many([new_doc(1), new_doc(2)])
-    await standin_db.documents.create_index([("owner_id", ASCENDING), ("upload_idempotency_key", ASCENDING)],
-                                            unique=True,
-                                            partialFilterExpression={"upload_idempotency_key": {"$type": "string"}})
+    await standin_db.documents.create_index(
+        [("owner_id", ASCENDING), ("upload_idempotency_key", ASCENDING)],
+        unique=True,
+        partialFilterExpression={"upload_idempotency_key": {"$type": "string"}},
+    )
     await standin_db.documents.insert_one(new_doc(3, upload_idempotency_key="k"))
     with pytest.raises(DuplicateKeyError):
         await standin_db.documents.insert_one(new_doc(4, upload_idempotency_key="k"))
 
 
 # -- content --
+
 
 async def test_gridfs_round_trip_of_3_mb(standin_db: Db) -> None:
     content = os.urandom(3 * 1024 * 1024 + 17)
@@ -310,8 +404,11 @@ async def test_repository_against_both_backends(
         await repo.delete_file(file_id)
         results: list[Any] = []
         for n in range(1, 5):
-            results.append(await repo.insert_document(new_doc(n, created_at=T0 + timedelta(seconds=n),
-                                                              upload_idempotency_key=f"u{n}")))
+            results.append(
+                await repo.insert_document(
+                    new_doc(n, created_at=T0 + timedelta(seconds=n), upload_idempotency_key=f"u{n}")
+                )
+            )
         oid = ObjectId(f"{1:024x}")
         results += [
             await repo.find_by_upload_key("owner-1", "u2"),
@@ -326,8 +423,7 @@ async def test_repository_against_both_backends(
         results.append((await repo.release_scan(oid, "t1", new_token="t1b")) is not None)
         results.append((await repo.claim_scan(oid, "t1b", timedelta(minutes=5))) is not None)
         results.append((await repo.finish_scan(oid, "t1b", {"scan_topic_suggestion": "math"})) is not None)
-        results.append((await repo.try_rescan(oid, "child-1", "owner-1", token="t2", idempotency_key="r1"))
-                       is not None)
+        results.append((await repo.try_rescan(oid, "child-1", "owner-1", token="t2", idempotency_key="r1")) is not None)
         results.append(await repo.rescan_key_used("owner-1", "r1", except_document=ObjectId(f"{2:024x}")))
         results.append((await repo.claim_scan(oid, "t2", timedelta(minutes=5))) is not None)
         results.append((await repo.fail_scan(oid, "t2", {"code": "x", "message": "y"})) is not None)
@@ -335,12 +431,16 @@ async def test_repository_against_both_backends(
         two = ObjectId(f"{2:024x}")
         await repo.claim_scan(two, "t2", timedelta(minutes=5))
         await repo.finish_scan(two, "t2", {"scan_topic_suggestion": "art"})
-        results.append((await repo.try_confirm(two, "child-1", "owner-1", topic="art", language="en", token="t2"))
-                       is not None)
+        results.append(
+            (await repo.try_confirm(two, "child-1", "owner-1", topic="art", language="en", token="t2")) is not None
+        )
         results.append(await repo.try_confirm(two, "child-1", "owner-1", topic="art", language="en", token=None))
         far = T0 + timedelta(days=3650)
-        results += [await repo.stranded_queued(far, 10), await repo.expired_leases(far, 10),
-                    await repo.pending_handoffs(far, 10)]
+        results += [
+            await repo.stranded_queued(far, 10),
+            await repo.expired_leases(far, 10),
+            await repo.pending_handoffs(far, 10),
+        ]
         results.append(await repo.mark_handoff_sent(two))
         results.append(await repo.get_by_id(two))
         return [vars(item) if hasattr(item, "__dataclass_fields__") else item for item in results]
@@ -351,9 +451,17 @@ async def test_repository_against_both_backends(
 
 async def test_migrations_run_on_the_standin_over_legacy_documents(standin_db: Db) -> None:
     runner_module = pytest.importorskip("migrations.runner")
-    legacy = {"_id": ObjectId(f"{1:024x}"), "child_profile_id": "child-1", "owner_id": "owner-1", "filename": "a",
-              "content_type": "application/pdf", "size": 1, "file_id": ObjectId(), "scan_status": "ready",
-              "created_at": T0}
+    legacy = {
+        "_id": ObjectId(f"{1:024x}"),
+        "child_profile_id": "child-1",
+        "owner_id": "owner-1",
+        "filename": "a",
+        "content_type": "application/pdf",
+        "size": 1,
+        "file_id": ObjectId(),
+        "scan_status": "ready",
+        "created_at": T0,
+    }
     await standin_db.documents.insert_many([legacy, new_doc(2)])
     outcomes = await runner_module.MigrationRunner(standin_db).up()
     assert outcomes and not await runner_module.MigrationRunner(standin_db).pending()
@@ -393,8 +501,9 @@ asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
 
 
 def start_standin_process() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "tests.standin", "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.standin", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None
     line = process.stdout.readline().split()
     assert line[0] == "listening", line
@@ -403,8 +512,15 @@ def start_standin_process() -> tuple[subprocess.Popen[str], str]:
 
 def race(url: str, processes: int, attempts: int) -> list[str]:
     """Let ``processes`` client processes try ``attempts`` concurrent swaps each, all released at once."""
-    clients = [subprocess.Popen([sys.executable, "-c", CAS_CLIENT, url, f"p{i}", str(attempts)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i in range(processes)]
+    clients = [
+        subprocess.Popen(
+            [sys.executable, "-c", CAS_CLIENT, url, f"p{i}", str(attempts)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(processes)
+    ]
     try:
         for client in clients:
             assert client.stdout is not None and client.stdout.readline().strip() == "ready"
@@ -450,24 +566,37 @@ SCHEMA = {
         "scan_status": {"enum": ["queued", "processing", "ready", "failed"]},
         "created_at": {"bsonType": "date"},
         "progress": {"bsonType": ["int", "long"], "minimum": 0, "maximum": 100},
-        "stage_history": {"bsonType": "array", "maxItems": 5,
-                          "items": {"bsonType": "object", "required": ["stage", "at"]}},
+        "stage_history": {
+            "bsonType": "array",
+            "maxItems": 5,
+            "items": {"bsonType": "object", "required": ["stage", "at"]},
+        },
         "file_id": {"bsonType": ["objectId", "null"]},
     },
 }
 
 
 async def test_strict_validator_rejects_invalid_documents(standin_db: Db) -> None:
-    await standin_db.create_collection("documents", validator={"$jsonSchema": SCHEMA}, validationLevel="strict",
-                                       validationAction="error")
+    await standin_db.create_collection(
+        "documents", validator={"$jsonSchema": SCHEMA}, validationLevel="strict", validationAction="error"
+    )
     docs = standin_db.documents
-    valid = {"_id": 1, "owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": 5,
-             "stage_history": [{"stage": "s", "at": T0}], "file_id": ObjectId()}
+    valid = {
+        "_id": 1,
+        "owner_id": "o",
+        "scan_status": "ready",
+        "created_at": T0,
+        "progress": 5,
+        "stage_history": [{"stage": "s", "at": T0}],
+        "file_id": ObjectId(),
+    }
     await docs.insert_one(valid)
-    for invalid in ({"_id": 2, "owner_id": "o", "scan_status": "lost", "created_at": T0},
-                    {"_id": 3, "owner_id": "o", "scan_status": "ready"},
-                    {"_id": 4, "owner_id": "o", "scan_status": "ready", "created_at": "today"},
-                    {"_id": 5, "owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": 101}):
+    for invalid in (
+        {"_id": 2, "owner_id": "o", "scan_status": "lost", "created_at": T0},
+        {"_id": 3, "owner_id": "o", "scan_status": "ready"},
+        {"_id": 4, "owner_id": "o", "scan_status": "ready", "created_at": "today"},
+        {"_id": 5, "owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": 101},
+    ):
         with pytest.raises(WriteError) as caught:
             await docs.insert_one(invalid)
         assert caught.value.code == 121
@@ -486,8 +615,12 @@ async def test_strict_validator_rejects_invalid_documents(standin_db: Db) -> Non
 
 async def test_moderate_validator_lets_legacy_documents_be_updated(standin_db: Db) -> None:
     docs = standin_db.documents
-    await docs.insert_many([{"_id": "legacy", "owner_id": "o", "scan_status": "scanned"},
-                            {"_id": "good", "owner_id": "o", "scan_status": "ready", "created_at": T0}])
+    await docs.insert_many(
+        [
+            {"_id": "legacy", "owner_id": "o", "scan_status": "scanned"},
+            {"_id": "good", "owner_id": "o", "scan_status": "ready", "created_at": T0},
+        ]
+    )
     await standin_db.command("collMod", "documents", validator={"$jsonSchema": SCHEMA}, validationLevel="moderate")
     await docs.update_one({"_id": "legacy"}, {"$set": {"progress": 5}})
     assert (await docs.find_one({"_id": "legacy"}))["progress"] == 5
@@ -500,20 +633,24 @@ async def test_moderate_validator_lets_legacy_documents_be_updated(standin_db: D
     await docs.insert_one({"_id": "bypass", "owner_id": "o"}, bypass_document_validation=True)
 
 
-@pytest.mark.parametrize(("value", "failures"), [
-    ({"owner_id": "o", "scan_status": "ready", "created_at": T0}, 0),
-    ({"owner_id": "", "scan_status": "ready", "created_at": T0}, 1),
-    ({"owner_id": 5, "scan_status": "x", "created_at": T0, "progress": -1}, 3),
-    ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": Int64(50), "file_id": None}, 0),
-    ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": 2.0}, 1),
-    ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "stage_history": [{"stage": "s"}] * 6}, 7),
-    ([], 1),
-])
+@pytest.mark.parametrize(
+    ("value", "failures"),
+    [
+        ({"owner_id": "o", "scan_status": "ready", "created_at": T0}, 0),
+        ({"owner_id": "", "scan_status": "ready", "created_at": T0}, 1),
+        ({"owner_id": 5, "scan_status": "x", "created_at": T0, "progress": -1}, 3),
+        ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": Int64(50), "file_id": None}, 0),
+        ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "progress": 2.0}, 1),
+        ({"owner_id": "o", "scan_status": "ready", "created_at": T0, "stage_history": [{"stage": "s"}] * 6}, 7),
+        ([], 1),
+    ],
+)
 def test_schema_checker(value: Any, failures: int) -> None:
     assert len(schema_errors(SCHEMA, value)) == failures
 
 
 # -- errors --
+
 
 async def test_errors_carry_mongodb_codes(standin_db: Db) -> None:
     with pytest.raises(OperationFailure) as unknown:

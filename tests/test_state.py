@@ -1,8 +1,9 @@
 """The state machine, pure: every rule against every state, and the filters against the predicates."""
+
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import mongomock
@@ -11,7 +12,7 @@ import pytest
 from service import state
 from service.state import PipelineStage, ScanStatus, ValidationStatus
 
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 MISSING = object()
 
 SCAN_STATUSES = [*ScanStatus, MISSING]
@@ -83,31 +84,54 @@ def test_filters_carry_the_owner_and_child(owner: str, child: str) -> None:
 
 
 @pytest.mark.parametrize("event,source,target,stage", state.TRANSITIONS)
-def test_each_transition_update_lands_in_its_target_state(event: str, source: Any, target: ScanStatus,
-                                                          stage: PipelineStage) -> None:
+def test_each_transition_update_lands_in_its_target_state(
+    event: str, source: Any, target: ScanStatus, stage: PipelineStage
+) -> None:
     collection = mongomock.MongoClient().db.docs
     if event == "upload":
-        collection.insert_one(state.new_document(
-            document_id=1, child_id="c", owner_id="u", filename="f", content_type="text/plain", size=1, file_id=2,
-            token="t1", now=NOW, upload_key=None))
+        collection.insert_one(
+            state.new_document(
+                document_id=1,
+                child_id="c",
+                owner_id="u",
+                filename="f",
+                content_type="text/plain",
+                size=1,
+                file_id=2,
+                token="t1",
+                now=NOW,
+                upload_key=None,
+            )
+        )
     else:
         doc = make_doc(source, ValidationStatus.PENDING, MISSING)
         doc["scan"] = {"token": "t1", "attempt": 1, "runs": 0}
         collection.insert_one(doc)
         updates = {
-            "rescan": lambda: (state.rescan_filter(1, "c", "u", None), state.rescan_update(
-                token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)),
-            "claim": lambda: (state.job_filter(1, "t1", ScanStatus.QUEUED),
-                              state.claim_update(now=NOW, lease_until=NOW, history_limit=3)),
-            "finish": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
-                               state.finish_update(suggestion={"scan_topic_suggestion": "music"}, now=NOW,
-                                                   history_limit=3)),
-            "fail": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
-                             state.fail_update(error={"code": "x", "message": "y"}, now=NOW, history_limit=3)),
-            "requeue": lambda: (state.job_filter(1, "t1", ScanStatus.PROCESSING),
-                                state.requeue_update(now=NOW, history_limit=3)),
-            "confirm": lambda: (state.confirm_filter(1, "c", "u", None),
-                                state.confirm_update(topic="music", language="en", now=NOW, history_limit=3)),
+            "rescan": lambda: (
+                state.rescan_filter(1, "c", "u", None),
+                state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3),
+            ),
+            "claim": lambda: (
+                state.job_filter(1, "t1", ScanStatus.QUEUED),
+                state.claim_update(now=NOW, lease_until=NOW, history_limit=3),
+            ),
+            "finish": lambda: (
+                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.finish_update(suggestion={"scan_topic_suggestion": "music"}, now=NOW, history_limit=3),
+            ),
+            "fail": lambda: (
+                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.fail_update(error={"code": "x", "message": "y"}, now=NOW, history_limit=3),
+            ),
+            "requeue": lambda: (
+                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.requeue_update(now=NOW, history_limit=3),
+            ),
+            "confirm": lambda: (
+                state.confirm_filter(1, "c", "u", None),
+                state.confirm_update(topic="music", language="en", now=NOW, history_limit=3),
+            ),
         }
         flt, update = updates[event]()
         assert collection.find_one_and_update(flt, update) is not None
@@ -121,8 +145,14 @@ def test_each_transition_update_lands_in_its_target_state(event: str, source: An
 def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
     collection = mongomock.MongoClient().db.docs
     doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
-    doc.update({"scan": {"token": "t1", "attempt": 2, "idempotency_key": "old"},
-                "scan_topic_suggestion": "music", "scan_confidence": 0.9, "scan_error": {"code": "x"}})
+    doc.update(
+        {
+            "scan": {"token": "t1", "attempt": 2, "idempotency_key": "old"},
+            "scan_topic_suggestion": "music",
+            "scan_confidence": 0.9,
+            "scan_error": {"code": "x"},
+        }
+    )
     collection.insert_one(doc)
     update = state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)
     stored = collection.find_one_and_update(state.rescan_filter(1, "c", "u", None), update, return_document=True)

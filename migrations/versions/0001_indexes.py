@@ -1,4 +1,5 @@
 """Indexes for every query the service runs per request or on a schedule."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,37 +47,43 @@ class IndexSpec:
 
 INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(
-        "documents", "child_owner_created",
+        "documents",
+        "child_owner_created",
         (("child_profile_id", 1), ("owner_id", 1), ("created_at", -1), ("_id", -1)),
         "list: child and owner equal, newest first, keyset pagination on (created_at, _id)",
     ),
     IndexSpec(
-        "documents", "scan_status_requested",
+        "documents",
+        "scan_status_requested",
         (("scan_status", 1), ("scan.requested_at", 1)),
         "reconciler: queued documents whose scan was requested before the grace period",
     ),
     IndexSpec(
-        "documents", "scan_status_lease",
+        "documents",
+        "scan_status_lease",
         (("scan_status", 1), ("scan.lease_until", 1)),
         "reconciler: processing documents whose lease expired",
         # Only documents being scanned have a lease, so the index stays as small as the work in flight.
         partial={"scan_status": "processing"},
     ),
     IndexSpec(
-        "documents", "handoff_pending",
+        "documents",
+        "handoff_pending",
         (("handoff.status", 1), ("handoff.requested_at", 1)),
         "reconciler: confirmed documents whose hand-off to the deep pipeline is still pending",
         # Sent hand-offs leave the index, so it holds only what the reconciler may have to resend.
         partial={"handoff.status": "pending"},
     ),
     IndexSpec(
-        "documents", "owner_rescan_key",
+        "documents",
+        "owner_rescan_key",
         (("owner_id", 1), ("scan.idempotency_key", 1)),
         "rescan: whether an Idempotency-Key was already used for another document",
         partial={"scan.idempotency_key": {"$exists": True}},
     ),
     IndexSpec(
-        "documents", "owner_upload_key",
+        "documents",
+        "owner_upload_key",
         (("owner_id", 1), ("upload_idempotency_key", 1)),
         "upload: one document per owner and Idempotency-Key, even for concurrent retries",
         unique=True,

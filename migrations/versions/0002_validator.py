@@ -5,6 +5,7 @@ valid. Legacy documents that miss required fields are invalid, so updates to the
 until ``0003_backfill_legacy`` has filled them in; from then on they are checked like the rest.
 Additional properties are allowed: the deep pipeline adds its own fields.
 """
+
 from __future__ import annotations
 
 from typing import Any

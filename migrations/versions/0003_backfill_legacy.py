@@ -24,6 +24,7 @@ anew. The work goes in batches by ascending ``_id``; after each batch the last `
 Documents in a state these rules cannot settle (a scan in flight on an unconfirmed document in a
 deep stage) are left alone and counted.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Uploading and listing a child's documents."""
+
 from __future__ import annotations
 
 import asyncio
@@ -62,8 +63,10 @@ def scan_url(request: web.Request, child: str, document_id: object) -> str:
 
 async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPartReader, bytes]:
     if request.content_type != "multipart/form-data":
-        raise UnsupportedMediaType("Upload the file as multipart/form-data with a part named 'file'.",
-                                   extensions={"allowed_types": ["multipart/form-data"]})
+        raise UnsupportedMediaType(
+            "Upload the file as multipart/form-data with a part named 'file'.",
+            extensions={"allowed_types": ["multipart/form-data"]},
+        )
     if request.content_length is not None and request.content_length > max_bytes + _MULTIPART_OVERHEAD:
         raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes.", extensions={"max_bytes": max_bytes})
     try:
@@ -76,8 +79,9 @@ async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPar
             while chunk := await part.read_chunk(_READ_CHUNK):
                 content.extend(chunk)
                 if len(content) > max_bytes:
-                    raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes.",
-                                          extensions={"max_bytes": max_bytes})
+                    raise PayloadTooLarge(
+                        f"The file is larger than {max_bytes} bytes.", extensions={"max_bytes": max_bytes}
+                    )
             found = (part, bytes(content))
     except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise MalformedBody(f"The multipart body could not be read: {exc}") from None
@@ -91,11 +95,13 @@ def _check_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
     if declared in ("", "application/octet-stream"):
         declared = sniffed or "application/octet-stream"
     if declared not in allowed:
-        raise UnsupportedMediaType(f"Files of type {declared} are not accepted.",
-                                   extensions={"allowed_types": list(allowed)})
+        raise UnsupportedMediaType(
+            f"Files of type {declared} are not accepted.", extensions={"allowed_types": list(allowed)}
+        )
     if sniffed != declared:
-        raise UnsupportedMediaType(f"The file is labelled {declared} but its content is not.",
-                                   extensions={"allowed_types": list(allowed)})
+        raise UnsupportedMediaType(
+            f"The file is labelled {declared} but its content is not.", extensions={"allowed_types": list(allowed)}
+        )
     return declared
 
 
@@ -123,13 +129,24 @@ async def upload_document(request: web.Request) -> web.Response:
     filename = clean_filename(part.filename)
 
     document_id = ObjectId()
-    file_id = await repo.store_file(content, filename, content_type,
-                                    {"child_profile_id": child, "owner_id": identity.user_id,
-                                     "document_id": document_id})
+    file_id = await repo.store_file(
+        content,
+        filename,
+        content_type,
+        {"child_profile_id": child, "owner_id": identity.user_id, "document_id": document_id},
+    )
     token = new_token()
     doc = state.new_document(
-        document_id=document_id, child_id=child, owner_id=identity.user_id, filename=filename,
-        content_type=content_type, size=len(content), file_id=file_id, token=token, now=utcnow(), upload_key=key,
+        document_id=document_id,
+        child_id=child,
+        owner_id=identity.user_id,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        file_id=file_id,
+        token=token,
+        now=utcnow(),
+        upload_key=key,
     )
     try:
         inserted = await repo.insert_document(doc)
@@ -146,8 +163,15 @@ async def upload_document(request: web.Request) -> web.Response:
             raise MalformedBody("The upload conflicted with another one; try again.")
         return _replayed_upload(request, existing, child)
 
-    await enqueue(request.app[arq_pool_key], QUICK_SCAN, str(document_id), token,
-                  job_id=quick_scan_job_id(document_id, token), queue_name=settings.queue_name, metrics=metrics)
+    await enqueue(
+        request.app[arq_pool_key],
+        QUICK_SCAN,
+        str(document_id),
+        token,
+        job_id=quick_scan_job_id(document_id, token),
+        queue_name=settings.queue_name,
+        metrics=metrics,
+    )
     metrics.uploads.labels("created").inc()
     logger.info("uploaded document %s (%s, %d bytes)", document_id, content_type, len(content))
     location = scan_url(request, child, document_id)
@@ -167,8 +191,9 @@ def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> w
         raise IdempotencyKeyReused("This Idempotency-Key was already used for another child's upload.")
     request.app[metrics_key].uploads.labels("replayed").inc()
     location = scan_url(request, child, existing["_id"])
-    return web.json_response(document_view(existing, location), status=200,
-                             headers={"Location": location, "Idempotency-Replayed": "true"})
+    return web.json_response(
+        document_view(existing, location), status=200, headers={"Location": location, "Idempotency-Replayed": "true"}
+    )
 
 
 @routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents")
@@ -180,7 +205,9 @@ async def list_documents(request: web.Request) -> web.Response:
     limit = query["limit"] or settings.page_size_default
     after = decode_cursor(query["cursor"]) if query["cursor"] else None
     page = await request.app[repository_key].list_page(child, identity.user_id, limit, after)
-    return web.json_response({
-        "items": [document_view(doc, scan_url(request, child, doc["_id"])) for doc in page.items],
-        "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
-    })
+    return web.json_response(
+        {
+            "items": [document_view(doc, scan_url(request, child, doc["_id"])) for doc in page.items],
+            "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
+        }
+    )

@@ -1,4 +1,5 @@
 """Liveness, readiness, metrics and the API contract."""
+
 from __future__ import annotations
 
 import asyncio

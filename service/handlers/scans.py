@@ -1,4 +1,5 @@
 """A document's scan: read it, ask for a rescan, confirm its suggestion."""
+
 from __future__ import annotations
 
 import json
@@ -59,10 +60,12 @@ async def _json_body(request: web.Request, *, required: bool) -> Any:
             raise MalformedBody("A JSON body is required.")
         return {}
     if request.content_type != "application/json":
-        raise UnsupportedMediaType("The body must be application/json.",
-                                   extensions={"allowed_types": ["application/json"]})
-    too_large = PayloadTooLarge(f"A JSON body may have at most {MAX_JSON_BYTES} bytes.",
-                                extensions={"max_bytes": MAX_JSON_BYTES})
+        raise UnsupportedMediaType(
+            "The body must be application/json.", extensions={"allowed_types": ["application/json"]}
+        )
+    too_large = PayloadTooLarge(
+        f"A JSON body may have at most {MAX_JSON_BYTES} bytes.", extensions={"max_bytes": MAX_JSON_BYTES}
+    )
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
         raise too_large
     raw = bytearray()
@@ -91,10 +94,12 @@ def _conflict(doc: state.Doc, settings: Settings, problem: type[Problem], detail
     return problem(detail, extensions=extensions, headers=headers)
 
 
-def _document_response(doc: state.Doc, location: str, status: int,
-                       headers: dict[str, str] | None = None) -> web.Response:
-    return web.json_response(document_view(doc, location), status=status,
-                             headers={"Location": location, **(headers or {})})
+def _document_response(
+    doc: state.Doc, location: str, status: int, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        document_view(doc, location), status=status, headers={"Location": location, **(headers or {})}
+    )
 
 
 async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> state.Doc:
@@ -139,12 +144,20 @@ async def rescan_document(request: web.Request) -> web.Response:
     except OutcomeUnknown:
         raise ServiceUnavailable(
             "The document store did not answer; the rescan may or may not have been accepted. Poll the scan, or "
-            "retry with the same Idempotency-Key.", headers={"Retry-After": str(settings.retry_after_seconds)},
+            "retry with the same Idempotency-Key.",
+            headers={"Retry-After": str(settings.retry_after_seconds)},
         ) from None
     location = scan_url(request, child, document_id)
     if doc is not None:
-        await enqueue(request.app[arq_pool_key], QUICK_SCAN, str(document_id), token,
-                      job_id=quick_scan_job_id(document_id, token), queue_name=settings.queue_name, metrics=metrics)
+        await enqueue(
+            request.app[arq_pool_key],
+            QUICK_SCAN,
+            str(document_id),
+            token,
+            job_id=quick_scan_job_id(document_id, token),
+            queue_name=settings.queue_name,
+            metrics=metrics,
+        )
         metrics.rescans.labels("accepted").inc()
         logger.info("rescan of %s accepted", document_id, extra={"document_id": str(document_id)})
         return _document_response(doc, location, 202)
@@ -156,12 +169,20 @@ async def rescan_document(request: web.Request) -> web.Response:
         return _document_response(current, location, 202, {"Idempotency-Replayed": "true"})
     metrics.rescans.labels("conflict").inc()
     if state.scan_in_flight(current):
-        raise _conflict(current, settings, ScanInFlight,
-                        f"A scan of this document is already {current.get('scan_status')}; poll the scan resource.")
+        raise _conflict(
+            current,
+            settings,
+            ScanInFlight,
+            f"A scan of this document is already {current.get('scan_status')}; poll the scan resource.",
+        )
     if current.get("validation_status") == state.ValidationStatus.CONFIRMED:
         raise _conflict(current, settings, NotRescannable, "This document is confirmed and cannot be rescanned.")
-    raise _conflict(current, settings, NotRescannable,
-                    f"This document is at stage {current.get('pipeline_stage')} and cannot be rescanned.")
+    raise _conflict(
+        current,
+        settings,
+        NotRescannable,
+        f"This document is at stage {current.get('pipeline_stage')} and cannot be rescanned.",
+    )
 
 
 @routes.post(SCAN_PATH + "/confirm-scan", name="confirm_scan")
@@ -175,11 +196,18 @@ async def confirm_scan(request: web.Request) -> web.Response:
     metrics = request.app[metrics_key]
     location = scan_url(request, child, document_id)
 
-    doc = await repo.try_confirm(document_id, child, identity.user_id, topic=values["topic"],
-                                 language=values["language"], token=token)
+    doc = await repo.try_confirm(
+        document_id, child, identity.user_id, topic=values["topic"], language=values["language"], token=token
+    )
     if doc is not None:
-        await enqueue(request.app[arq_pool_key], HAND_OFF, str(document_id), job_id=hand_off_job_id(document_id),
-                      queue_name=settings.queue_name, metrics=metrics)
+        await enqueue(
+            request.app[arq_pool_key],
+            HAND_OFF,
+            str(document_id),
+            job_id=hand_off_job_id(document_id),
+            queue_name=settings.queue_name,
+            metrics=metrics,
+        )
         metrics.confirms.labels("confirmed").inc()
         logger.info("document %s confirmed", document_id, extra={"document_id": str(document_id)})
         return _document_response(doc, location, 202)
@@ -187,16 +215,25 @@ async def confirm_scan(request: web.Request) -> web.Response:
     current = await _current(repo, document_id, child, identity)
     if current.get("validation_status") == state.ValidationStatus.CONFIRMED:
         same = (current.get("validated_topic"), current.get("validated_language")) == (
-            values["topic"], values["language"])
+            values["topic"],
+            values["language"],
+        )
         if same:
             metrics.confirms.labels("replayed").inc()
             return _document_response(current, location, 200)
         metrics.confirms.labels("conflict").inc()
-        raise _conflict(current, settings, AlreadyConfirmed,
-                        "This document was already confirmed with a different topic or language.")
+        raise _conflict(
+            current,
+            settings,
+            AlreadyConfirmed,
+            "This document was already confirmed with a different topic or language.",
+        )
     metrics.confirms.labels("conflict").inc()
     if token is not None and (current.get("scan") or {}).get("token") != token:
-        raise PreconditionFailed("A newer scan replaced the suggestion you saw; fetch the scan again.",
-                                 extensions={"scan_status": current.get("scan_status")})
-    raise _conflict(current, settings, NotReady,
-                    f"There is no suggestion to confirm: the scan is {current.get('scan_status')}.")
+        raise PreconditionFailed(
+            "A newer scan replaced the suggestion you saw; fetch the scan again.",
+            extensions={"scan_status": current.get("scan_status")},
+        )
+    raise _conflict(
+        current, settings, NotReady, f"There is no suggestion to confirm: the scan is {current.get('scan_status')}."
+    )

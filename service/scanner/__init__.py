@@ -1,4 +1,5 @@
 """The quick scan: suggests a document's school topic and language from its text."""
+
 from __future__ import annotations
 
 import time
@@ -18,8 +19,8 @@ from .result import (
     EmptyContent,
     EngineUnavailable,
     ProviderError,
-    Scanner,
     ScanError,
+    Scanner,
     ScanResult,
     ScanTimeout,
     TooLarge,
@@ -64,8 +65,9 @@ def create_scanner(settings: ScannerSettings, *, tesseract_cmd: str = "tesseract
     return LocalScanner(settings, tesseract_cmd=tesseract_cmd)
 
 
-def scan(content: bytes, content_type: str, filename: str, *, timeout: float = 30.0,
-         tesseract_cmd: str = "tesseract") -> ScanResult:
+def scan(
+    content: bytes, content_type: str, filename: str, *, timeout: float = 30.0, tesseract_cmd: str = "tesseract"
+) -> ScanResult:
     """Scan a file synchronously with the local engine (benchmarks and scripts).
 
     :param content: the file's bytes
@@ -74,5 +76,6 @@ def scan(content: bytes, content_type: str, filename: str, *, timeout: float = 3
     :param timeout: seconds the scan may take
     :param tesseract_cmd: the tesseract executable
     """
-    return scan_now(content, content_type, filename, ocr=OcrConfig(command=tesseract_cmd),
-                    deadline=time.monotonic() + timeout)
+    return scan_now(
+        content, content_type, filename, ocr=OcrConfig(command=tesseract_cmd), deadline=time.monotonic() + timeout
+    )

@@ -1,4 +1,5 @@
 """Text extraction from PDFs, photos and text files, with Tesseract for anything without a text layer."""
+
 from __future__ import annotations
 
 import io
@@ -203,8 +204,9 @@ def _open_image(content: bytes) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooLarge(detail=repr(exc)) from exc
     except Exception as exc:
-        raise CorruptContent("This photo seems to be damaged or incomplete. Please upload it again.",
-                             detail=repr(exc)) from exc
+        raise CorruptContent(
+            "This photo seems to be damaged or incomplete. Please upload it again.", detail=repr(exc)
+        ) from exc
     return image
 
 

@@ -1,4 +1,5 @@
 """The optional hosted engine: local text extraction, then an OpenAI-compatible chat-completions model."""
+
 from __future__ import annotations
 
 import asyncio
@@ -80,8 +81,9 @@ def parse_answer(body: Any) -> tuple[str, str, float, tuple[Alternative, ...]]:
         other = _topic(item.get("topic"))
         if other in (UNKNOWN_TOPIC, topic) or any(existing.topic == other for existing in alternatives):
             continue
-        alternatives.append(Alternative(other, _language(item.get("language")), min(_clamp(item.get("confidence")),
-                                                                                    confidence or 1.0)))
+        alternatives.append(
+            Alternative(other, _language(item.get("language")), min(_clamp(item.get("confidence")), confidence or 1.0))
+        )
         if len(alternatives) == MAX_ALTERNATIVES:
             break
     return topic, language, confidence, tuple(alternatives)
@@ -161,7 +163,7 @@ class HostedScanner:
                         except ValueError as exc:
                             raise ProviderError(detail=f"provider answer is not JSON: {exc!r}") from exc
                         return parse_answer(body)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 problem = repr(exc)
             logger.warning("hosted scan of %r, attempt %d of %d failed: %s", filename, attempt, attempts, problem)
             if attempt < attempts:

@@ -1,4 +1,5 @@
 """Language detection with lingua, restricted to the languages the scanner reports."""
+
 from __future__ import annotations
 
 import re
@@ -36,12 +37,15 @@ MIXED_LEAD = 1.5
 #: Imperatives that open an instruction, per language (folded). A piece counts as an instruction only when it
 #: starts with one of its own language's verbs, so a vocabulary item in the other language does not.
 INSTRUCTION_VERBS: dict[str, frozenset[str]] = {
-    "en": frozenset("""
+    "en": frozenset(
+        """
         translate write read learn fill complete match answer find choose circle underline copy say listen
         practise practice look draw colour color use put tick join label repeat give ask describe explain
         correct sort revise remember try check spell link cross study work make
-        """.split()),
-    "fr": frozenset("""
+        """.split()
+    ),
+    "fr": frozenset(
+        """
         traduis traduisez ecris ecrivez lis lisez apprends apprenez complete completez relie reliez reponds
         repondez trouve trouvez choisis choisissez entoure entourez souligne soulignez recopie recopiez copie
         copiez dis dites ecoute ecoutez regarde regardez dessine dessinez colorie coloriez utilise utilisez
@@ -49,22 +53,29 @@ INSTRUCTION_VERBS: dict[str, frozenset[str]] = {
         decrivez explique expliquez corrige corrigez range rangez classe classez revise revisez retiens
         retenez cherche cherchez indique indiquez donne donnez ajoute ajoutez note notez place placez fais
         faites prononce prononcez
-        """.split()),
-    "nl": frozenset("""
+        """.split()
+    ),
+    "nl": frozenset(
+        """
         vertaal vertalen schrijf lees leer vul maak verbind beantwoord zoek kies omcirkel onderstreep kleur
         teken zeg luister kijk gebruik zet kruis herhaal beschrijf verbeter oefen noteer vergelijk geef
         omkring spreek spel
-        """.split()),
-    "de": frozenset("""
+        """.split()
+    ),
+    "de": frozenset(
+        """
         ubersetze ubersetzt schreib schreibe schreibt lerne lernt fulle fullt erganze erganzt verbinde
         verbindet beantworte beantwortet finde findet suche sucht wahle wahlt kreuze unterstreiche male malt
         sprich hore hort schau benutze ordne ordnet setze wiederhole beschreibe erklare markiere lies
-        """.split()),
-    "es": frozenset("""
+        """.split()
+    ),
+    "es": frozenset(
+        """
         traduce traducid escribe escribid lee leed aprende aprended completa completad relaciona responde
         contesta busca elige rodea subraya copia escucha mira dibuja colorea usa utiliza pon marca repite
         describe explica corrige ordena rellena
-        """.split()),
+        """.split()
+    ),
 }
 
 # Vocabulary lists pair words with separators, so those split pieces as well as sentence ends do.
@@ -136,8 +147,14 @@ def _instruction_language(pieces: list[tuple[str, str, int]]) -> tuple[str, floa
     return (code, count / total) if count / total >= INSTRUCTION_SHARE else None
 
 
-def _mixed(main: str, confidence: float, ranking: tuple[tuple[str, float], ...], letters: int,
-           shares: dict[str, float], instruction: tuple[str, float] | None) -> LanguageGuess:
+def _mixed(
+    main: str,
+    confidence: float,
+    ranking: tuple[tuple[str, float], ...],
+    letters: int,
+    shares: dict[str, float],
+    instruction: tuple[str, float] | None,
+) -> LanguageGuess:
     """Name the language of a text written in two or more: the instructions', else a clearly larger one."""
     ordered = sorted(shares.items(), key=lambda item: item[1], reverse=True)
     if instruction is not None:

@@ -1,4 +1,5 @@
 """School-subject vocabularies used by the local topic model."""
+
 from __future__ import annotations
 
 LEXICON_VERSION = "4"

@@ -1,11 +1,12 @@
 """The local scan engine: extraction, language detection and the topic model, run off the event loop."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from typing import TypeVar
 
@@ -78,7 +79,7 @@ def classify(extracted: Extracted, model_name: str) -> ScanResult:
         shrink = ranking.confidence / ranking.ranking[0][1]
         alternatives = tuple(
             Alternative(other, guess.language, round(probability * shrink * language_factor, 4))
-            for other, probability in ranking.ranking[1:1 + MAX_ALTERNATIVES]
+            for other, probability in ranking.ranking[1 : 1 + MAX_ALTERNATIVES]
         )
     return ScanResult(
         topic=topic,
@@ -92,8 +93,9 @@ def classify(extracted: Extracted, model_name: str) -> ScanResult:
     )
 
 
-def scan_now(content: bytes, content_type: str, filename: str, *, ocr: OcrConfig | None = None,
-             deadline: float | None = None) -> ScanResult:
+def scan_now(
+    content: bytes, content_type: str, filename: str, *, ocr: OcrConfig | None = None, deadline: float | None = None
+) -> ScanResult:
     """Scan a file in the calling thread with the local engine.
 
     :param content: the file's bytes
@@ -159,7 +161,8 @@ class LocalScanner:
         :param filename: the name the parent gave the file
         """
         return await self._run(
-            lambda deadline: scan_now(content, content_type, filename, ocr=self._ocr, deadline=deadline), filename)
+            lambda deadline: scan_now(content, content_type, filename, ocr=self._ocr, deadline=deadline), filename
+        )
 
     async def _run(self, call: Callable[[float], _T], filename: str) -> _T:
         """Run ``call(deadline)`` on a free engine thread; the time limit starts once it has one."""

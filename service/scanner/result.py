@@ -1,4 +1,5 @@
 """What a quick scan answers, the errors it raises, and the interface every engine offers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

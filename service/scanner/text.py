@@ -1,4 +1,5 @@
 """Text normalisation shared by the topic model and its vocabularies."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The local topic model: weighted school vocabularies plus a few layout features, scored as log-odds."""
+
 from __future__ import annotations
 
 import math
@@ -107,10 +108,10 @@ class TopicModel:
         for length in range(MIN_STEM, len(word) + 1):
             found.extend(self._prefix.get(word[:length], ()))
         for rest, term in self._phrases.get(word, ()):
-            following = words[position + 1:position + 1 + len(rest)]
+            following = words[position + 1 : position + 1 + len(rest)]
             if len(following) == len(rest) and all(
                 actual.startswith(wanted[:-1]) if wanted.endswith("*") else actual == wanted
-                for wanted, actual in zip(rest, following)
+                for wanted, actual in zip(rest, following, strict=True)
             ):
                 found.append(term)
         return found
@@ -141,8 +142,9 @@ class TopicModel:
         self._add_features(text, words, language, secondary_share, scores)
         return _ranking(scores, len(words) >= MIN_WORDS)
 
-    def _add_features(self, text: str, words: list[str], language: str, secondary_share: float,
-                      scores: list[float]) -> None:
+    def _add_features(
+        self, text: str, words: list[str], language: str, secondary_share: float, scores: list[float]
+    ) -> None:
         scores[TOPICS.index("mathematics")] += _arithmetic(text)
         foreign = TOPICS.index("foreign_language")
         native = TOPICS.index("language_literature")

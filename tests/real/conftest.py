@@ -3,6 +3,7 @@ MongoDB wire-protocol server (MongoDB itself when ``MONGO_TEST_URL`` is set, els
 
 Every wait is a poll with a deadline, and every process a test starts is stopped by the fixture that made it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,6 +40,7 @@ _INHERITED_SETTINGS = re.compile(
 
 
 # -- waiting --
+
 
 async def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
     """Poll ``predicate`` (sync or async) until it returns something truthy, and return that.
@@ -79,6 +81,7 @@ def free_port() -> int:
 
 # -- processes --
 
+
 @dataclass
 class Proc:
     """A process the tests started, in a session (process group) of its own, with its output in a file."""
@@ -105,8 +108,15 @@ class Proc:
 
 def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, port: int = 0) -> Proc:
     with log.open("wb") as out:
-        popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+        popen = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return Proc(name, popen, log, port)
 
 
@@ -150,6 +160,7 @@ def kill(proc: Proc) -> None:
 
 # -- the shared servers --
 
+
 class RedisServer:
     """A redis-server the tests own: no persistence, one fixed port, so it can be stopped and started again."""
 
@@ -182,8 +193,19 @@ class RedisServer:
     def start(self) -> None:
         assert not self.running, "redis-server is already running"
         self.starts += 1
-        argv = [redis_executable(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(self.directory)]
+        argv = [
+            redis_executable(),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.directory),
+        ]
         self.proc = spawn("redis", argv, dict(os.environ), self.directory / f"redis-{self.starts}.log", self.port)
         wait_until(lambda: self.ping() or not self.running, START_TIMEOUT, "redis-server to answer PING")
         assert self.running, f"redis-server exited:\n{self.proc.tail()}"
@@ -257,6 +279,7 @@ async def db(mongo_url: str, mongo_db: str) -> AsyncIterator[Any]:
 
 # -- the service's processes --
 
+
 class Cluster:
     """Starts the service's commands as processes against the shared servers, and stops all of them."""
 
@@ -297,8 +320,9 @@ class Cluster:
     def migrate(self) -> str:
         """Run ``python -m migrations up`` (the Procfile's release command) and return its report."""
         env = {k: v for k, v in self.env().items() if k != "REDIS_URL"}
-        done = subprocess.run([sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, f"migrations failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
@@ -315,12 +339,13 @@ class Cluster:
 
     async def wait_ready(self, proc: Proc, timeout: float = START_TIMEOUT) -> None:
         """Wait until a web process answers ``/readyz`` with 200 (MongoDB and Redis reachable)."""
+
         async def ready() -> bool:
             if not proc.running:
                 raise AssertionError(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.tail()}")
             try:
                 return (await self.readyz(proc))[0] == 200
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 return False
 
         await wait_for(ready, timeout, f"{proc.name} /readyz", interval=0.1)
@@ -448,6 +473,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 # -- the HTTP API --
 
+
 class Api:
     """The documented HTTP API of several web processes, as the mobile client uses it."""
 
@@ -490,6 +516,7 @@ async def api() -> AsyncIterator[Api]:
 
 
 # -- reading the outcome --
+
 
 def stage_events(doc: dict[str, Any], stage: str) -> int:
     return sum(1 for event in doc.get("stage_history") or [] if event.get("stage") == stage)

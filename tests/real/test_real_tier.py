@@ -3,11 +3,12 @@
 Each test asserts the final state of every document and how many scans ran: each claim of a scan pushes a
 ``quick_scan_processing`` event and counts in ``scan.runs``; each finished scan pushes ``awaiting_validation``.
 """
+
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,8 +26,7 @@ SCAN_TOTAL = "docscan_scans_total"
 #: (the scan timeout plus 10 s). The scan timeout also runs while a claimed scan waits for one of the engine's two
 #: threads (arq runs up to 10 jobs at once), so it must cover the scans queued ahead of it.
 # a lease just longer than a job may run: 10 s of scan, one turn for a thread (2 jobs, 2 threads), 10 s
-RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "WORKER_MAX_JOBS": 2, "SCAN_LEASE_SECONDS": 21,
-              "RECONCILE_GRACE_SECONDS": 1}
+RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "WORKER_MAX_JOBS": 2, "SCAN_LEASE_SECONDS": 21, "RECONCILE_GRACE_SECONDS": 1}
 
 
 def school_text(index: int) -> bytes:
@@ -45,9 +45,9 @@ async def gather_bounded(limit: int, calls: list[Any]) -> list[Any]:
 
 
 async def upload_texts(api: Api, webs: list[Any], count: int) -> list[ObjectId]:
-    bodies = await gather_bounded(10, [
-        api.upload(webs[i % len(webs)], school_text(i), f"sheet-{i:03d}.txt", "text/plain") for i in range(count)
-    ])
+    bodies = await gather_bounded(
+        10, [api.upload(webs[i % len(webs)], school_text(i), f"sheet-{i:03d}.txt", "text/plain") for i in range(count)]
+    )
     return [ObjectId(body["id"]) for body in bodies]
 
 
@@ -65,12 +65,15 @@ def assert_scans(outcomes: Counter[str], ready: int) -> None:
 
     A reconciler enqueues at least once, so it may add a duplicate job, which finds its token taken and skips.
     """
-    assert (outcomes["ready"], outcomes["failed"], outcomes["dropped"], outcomes["retried"]) == (ready, 0, 0, 0), \
+    assert (outcomes["ready"], outcomes["failed"], outcomes["dropped"], outcomes["retried"]) == (ready, 0, 0, 0), (
         outcomes
+    )
 
 
 async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
-    cluster: Cluster, api: Api, db: Any,
+    cluster: Cluster,
+    api: Api,
+    db: Any,
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(4)
@@ -93,7 +96,7 @@ async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
     statuses = Counter(status for status, _, _ in results)
     assert statuses == Counter({202: 50, 409: 950}), statuses
     accepted: dict[ObjectId, str] = {}
-    for (i, _), (status, body, headers) in zip(order, results):
+    for (i, _), (status, body, headers) in zip(order, results, strict=True):
         if status == 202:
             assert ids[i] not in accepted, f"two rescans of {ids[i]} were accepted"
             accepted[ids[i]] = body["scan"]["token"]
@@ -123,15 +126,17 @@ async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
 
 async def upload_images(api: Api, webs: list[Any], count: int) -> list[ObjectId]:
     images = [image_bytes(PASSAGES[i % len(PASSAGES)][2], "PNG") for i in range(count)]
-    bodies = await gather_bounded(6, [
-        api.upload(webs[i % len(webs)], image, f"page-{i:03d}.png", "image/png") for i, image in enumerate(images)
-    ])
+    bodies = await gather_bounded(
+        6, [api.upload(webs[i % len(webs)], image, f"page-{i:03d}.png", "image/png") for i, image in enumerate(images)]
+    )
     return [ObjectId(body["id"]) for body in bodies]
 
 
 async def job_ids_of(db: Any, ids: list[ObjectId], status: str) -> set[str]:
-    return {f"quick_scan:{doc['_id']}:{doc['scan']['token']}"
-            async for doc in db.documents.find({"_id": {"$in": ids}, "scan_status": status})}
+    return {
+        f"quick_scan:{doc['_id']}:{doc['scan']['token']}"
+        async for doc in db.documents.find({"_id": {"$in": ids}, "scan_status": status})
+    }
 
 
 async def kill_while_scanning(cluster: Cluster, db: Any, worker: Any, ids: list[ObjectId]) -> None:
@@ -140,6 +145,7 @@ async def kill_while_scanning(cluster: Cluster, db: Any, worker: Any, ids: list[
     The worker is paused while the moment is checked, so it cannot take another job in between. A job taken
     but not yet claimed is the case of ``test_job_taken_by_a_worker_killed_before_its_claim_is_scanned``.
     """
+
     async def claimed_everything_it_took() -> bool:
         processing = await job_ids_of(db, ids, "processing")
         if not processing:
@@ -156,7 +162,9 @@ async def kill_while_scanning(cluster: Cluster, db: Any, worker: Any, ids: list[
 
 
 async def test_worker_killed_mid_scan_leaves_nothing_stranded_and_nothing_scanned_twice(
-    cluster: Cluster, api: Api, db: Any,
+    cluster: Cluster,
+    api: Api,
+    db: Any,
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(1)
@@ -191,7 +199,10 @@ async def test_worker_killed_mid_scan_leaves_nothing_stranded_and_nothing_scanne
 
 
 async def test_job_taken_by_a_worker_killed_before_its_claim_is_scanned(
-    cluster: Cluster, api: Api, db: Any, tmp_path: Any,
+    cluster: Cluster,
+    api: Api,
+    db: Any,
+    tmp_path: Any,
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(1)
@@ -216,7 +227,9 @@ async def web_samples(cluster: Cluster, webs: list[Any], name: str, **labels: st
 
 
 async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reconciler(
-    cluster: Cluster, api: Api, db: Any,
+    cluster: Cluster,
+    api: Api,
+    db: Any,
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(2)
@@ -227,12 +240,14 @@ async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reco
 
     cluster.redis.stop()
     for web in webs:
-        assert await cluster.readyz(web) == (503, {"status": "unavailable",
-                                                   "checks": {"mongo": "ok", "redis": "unavailable"}})
+        assert await cluster.readyz(web) == (
+            503,
+            {"status": "unavailable", "checks": {"mongo": "ok", "redis": "unavailable"}},
+        )
     # The swap in MongoDB decides; the enqueue that fails after it is logged and counted, and the answer is 202.
     results = await gather_bounded(10, [api.rescan(webs[n % len(webs)], doc_id) for n, doc_id in enumerate(ids)])
     assert [status for status, _, _ in results] == [202] * len(ids), results
-    accepted = {doc_id: body["scan"]["token"] for doc_id, (_, body, _) in zip(ids, results)}
+    accepted = {doc_id: body["scan"]["token"] for doc_id, (_, body, _) in zip(ids, results, strict=True)}
     assert await web_samples(cluster, webs, "docscan_enqueue_failures_total", job="quick_scan") == len(ids)
     for doc_id, doc in (await documents_by_id(db, ids)).items():
         assert (doc["scan_status"], doc["scan"]["token"], doc["scan"]["runs"]) == ("queued", accepted[doc_id], 0)
@@ -259,29 +274,56 @@ async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reco
 
 def legacy_documents(files: dict[str, ObjectId]) -> dict[str, dict[str, Any]]:
     """Documents as the original app left them: no pipeline_stage, validation_status, scan, progress or history."""
+
     def doc(name: str, **fields: Any) -> dict[str, Any]:
         content = school_text(len(name))
-        return {"_id": ObjectId(), "child_profile_id": CHILD, "owner_id": USER, "filename": f"{name}.txt",
-                "content_type": "text/plain", "size": len(content), "file_id": files[name], **fields}
+        return {
+            "_id": ObjectId(),
+            "child_profile_id": CHILD,
+            "owner_id": USER,
+            "filename": f"{name}.txt",
+            "content_type": "text/plain",
+            "size": len(content),
+            "file_id": files[name],
+            **fields,
+        }
 
     return {
-        "suggested": doc("suggested", scan_status="ready", scan_topic_suggestion="mathematics",
-                         scan_language_suggestion="en", created_at=datetime(2024, 3, 1, tzinfo=timezone.utc)),
+        "suggested": doc(
+            "suggested",
+            scan_status="ready",
+            scan_topic_suggestion="mathematics",
+            scan_language_suggestion="en",
+            created_at=datetime(2024, 3, 1, tzinfo=UTC),
+        ),
         "suggested_without_status": doc("suggested_without_status", scan_topic_suggestion="science"),
         "unscanned": doc("unscanned"),
         "failed": doc("failed", scan_status="failed", scan_error="OCR failed"),
-        "confirmed": doc("confirmed", scan_status="ready", scan_topic_suggestion="history",
-                         validated_topic="history", validated_language="en"),
-        "confirmed_in_flight": doc("confirmed_in_flight", scan_status="queued", validated_topic="science",
-                                   validated_language="fr"),
+        "confirmed": doc(
+            "confirmed",
+            scan_status="ready",
+            scan_topic_suggestion="history",
+            validated_topic="history",
+            validated_language="en",
+        ),
+        "confirmed_in_flight": doc(
+            "confirmed_in_flight", scan_status="queued", validated_topic="science", validated_language="fr"
+        ),
         "in_flight": doc("in_flight", scan_status="processing"),
     }
 
 
 async def store_legacy(db: Any) -> dict[str, dict[str, Any]]:
     repo = DocumentRepository(db)
-    names = ["suggested", "suggested_without_status", "unscanned", "failed", "confirmed", "confirmed_in_flight",
-             "in_flight"]
+    names = [
+        "suggested",
+        "suggested_without_status",
+        "unscanned",
+        "failed",
+        "confirmed",
+        "confirmed_in_flight",
+        "in_flight",
+    ]
     files = {name: await repo.store_file(school_text(len(name)), f"{name}.txt", "text/plain", {}) for name in names}
     legacy = legacy_documents(files)
     await db.documents.insert_many(list(legacy.values()))
@@ -289,7 +331,9 @@ async def store_legacy(db: Any) -> dict[str, dict[str, Any]]:
 
 
 async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
-    cluster: Cluster, api: Api, db: Any,
+    cluster: Cluster,
+    api: Api,
+    db: Any,
 ) -> None:
     legacy = await store_legacy(db)
     ids = {name: doc["_id"] for name, doc in legacy.items()}
@@ -313,13 +357,16 @@ async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
         assert (doc["scan"]["attempt"], doc["scan"]["runs"]) == (0, 0) and doc["scan"]["token"], name
         assert doc["stage_history"] == [], name
     assert migrated["unscanned"]["scan_error"]["code"] == "legacy_unscanned"
-    assert migrated["suggested"]["scan"]["requested_at"] == datetime(2024, 3, 1, tzinfo=timezone.utc)
+    assert migrated["suggested"]["scan"]["requested_at"] == datetime(2024, 3, 1, tzinfo=UTC)
 
     webs = await cluster.start_web(2)
     worker = await cluster.start_worker(**RECOVERING)
     # The scan the original app never finished: the reconciler enqueues it, under the token the backfill gave it.
-    [in_flight] = (await wait_for(lambda: all_settled(db, [ids["in_flight"]]), 60,
-                                  "the reconciler to scan the legacy in-flight document")).values()
+    [in_flight] = (
+        await wait_for(
+            lambda: all_settled(db, [ids["in_flight"]]), 60, "the reconciler to scan the legacy in-flight document"
+        )
+    ).values()
     assert in_flight["scan"]["token"] == migrated["in_flight"]["scan"]["token"]
     assert (in_flight["scan"]["attempt"], in_flight["scan"]["runs"]) == (0, 1)
     assert [e["stage"] for e in in_flight["stage_history"]] == ["quick_scan_processing", "awaiting_validation"]
@@ -342,7 +389,10 @@ async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
         doc = docs[ids[name]]
         assert doc["scan"]["token"] == results[name][1]["scan"]["token"], name
         assert (doc["scan_status"], doc["validation_status"], doc["pipeline_stage"]) == (
-            "ready", "pending", "awaiting_validation"), name
+            "ready",
+            "pending",
+            "awaiting_validation",
+        ), name
         assert (doc["scan"]["attempt"], doc["scan"]["runs"]) == (1, 1), name
         assert doc["scan_topic_suggestion"] and "scan_error" not in doc, name
         assert stage_events(doc, "quick_scan_processing") == stage_events(before[name], "quick_scan_processing") + 1

@@ -1,4 +1,5 @@
 """Fixtures shared by the scanner tests: the corpus is built and scanned once per session."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -21,4 +22,4 @@ def corpus_results(corpus: list[LabelledDoc]) -> Iterator[list[tuple[LabelledDoc
     """Return every corpus document with its local scan result, scanned once on two threads."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda doc: scan(doc.content, doc.content_type, doc.filename, timeout=60), corpus))
-    yield list(zip(corpus, results))
+    yield list(zip(corpus, results, strict=True))

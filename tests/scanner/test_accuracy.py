@@ -1,4 +1,5 @@
 """Accuracy of the local engine on the labelled corpus, per input kind and overall."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -79,12 +80,18 @@ def test_to_suggestion_holds_plain_values(corpus_results: Results) -> None:
     _doc, result = corpus_results[0]
     suggestion = result.to_suggestion()
     assert set(suggestion) == {
-        "scan_topic_suggestion", "scan_language_suggestion", "scan_confidence", "scan_alternatives", "scan_model",
+        "scan_topic_suggestion",
+        "scan_language_suggestion",
+        "scan_confidence",
+        "scan_alternatives",
+        "scan_model",
         "scan_read",
     }
     assert suggestion["scan_topic_suggestion"] == result.topic
     assert suggestion["scan_read"] == {
-        "pages": result.pages, "characters": result.characters, "input_kind": result.input_kind,
+        "pages": result.pages,
+        "characters": result.characters,
+        "input_kind": result.input_kind,
     }
     for alternative in suggestion["scan_alternatives"]:
         assert set(alternative) == {"topic", "language", "confidence"}

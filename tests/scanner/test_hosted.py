@@ -1,4 +1,5 @@
 """The hosted engine against a local server that speaks the chat-completions API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,16 +27,20 @@ from service.settings import ScannerSettings
 ServerFactory = Callable[..., Awaitable[TestServer]]
 Reply = Callable[[dict[str, Any]], Awaitable[web.StreamResponse]]
 
-TEXT = ("Long multiplication practice. Work out 346 x 27 using the column method and check your answer by "
-        "estimating first.").encode("utf-8")
+TEXT = (
+    b"Long multiplication practice. Work out 346 x 27 using the column method and check your answer by "
+    b"estimating first."
+)
 
 
 def _completion(content: str) -> web.Response:
-    return web.json_response({
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-    })
+    return web.json_response(
+        {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        }
+    )
 
 
 def _answer(**fields: Any) -> web.Response:
@@ -70,8 +75,12 @@ async def provider(aiohttp_server: ServerFactory) -> Callable[..., Awaitable[tup
         app.router.add_post("/v1/chat/completions", fake.handle)
         server = await aiohttp_server(app)
         options: dict[str, Any] = {
-            "engine": "hosted", "hosted_url": str(server.make_url("/v1")), "hosted_model": "tiny-model",
-            "hosted_api_key": "secret-key", "hosted_retries": 3, "timeout": 5.0,
+            "engine": "hosted",
+            "hosted_url": str(server.make_url("/v1")),
+            "hosted_model": "tiny-model",
+            "hosted_api_key": "secret-key",
+            "hosted_retries": 3,
+            "timeout": 5.0,
         }
         options.update(settings)
         scanner = create_scanner(ScannerSettings(**options))
@@ -87,14 +96,22 @@ async def provider(aiohttp_server: ServerFactory) -> Callable[..., Awaitable[tup
 def _static(response: Callable[[], web.Response]) -> Reply:
     async def reply(_body: dict[str, Any]) -> web.StreamResponse:
         return response()
+
     return reply
 
 
-GOOD = _static(lambda: _answer(topic="mathematics", language="en", confidence=0.91, alternatives=[
-    {"topic": "science", "language": "en", "confidence": 0.05},
-    {"topic": "astrology", "language": "en", "confidence": 0.02},
-    {"topic": "computing", "language": "xx", "confidence": 7},
-]))
+GOOD = _static(
+    lambda: _answer(
+        topic="mathematics",
+        language="en",
+        confidence=0.91,
+        alternatives=[
+            {"topic": "science", "language": "en", "confidence": 0.05},
+            {"topic": "astrology", "language": "en", "confidence": 0.02},
+            {"topic": "computing", "language": "xx", "confidence": 7},
+        ],
+    )
+)
 
 
 async def test_local_engine_is_the_default() -> None:
@@ -131,8 +148,9 @@ async def test_server_error_is_retried(provider: Any) -> None:
 
 
 async def test_rate_limit_that_lasts_is_transient(provider: Any) -> None:
-    fake, scanner = await provider([_static(lambda: web.json_response({"error": "slow down"}, status=429))],
-                                   hosted_retries=2)
+    fake, scanner = await provider(
+        [_static(lambda: web.json_response({"error": "slow down"}, status=429))], hosted_retries=2
+    )
     with pytest.raises(TransientScanError):
         await scanner.scan(TEXT, "text/plain", "sums.txt")
     assert len(fake.requests) == 2

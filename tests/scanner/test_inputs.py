@@ -1,4 +1,5 @@
 """Inputs of every kind, honest answers on weak evidence, and every error the scanner raises."""
+
 from __future__ import annotations
 
 import io
@@ -79,10 +80,18 @@ def test_weak_evidence_offers_real_alternatives() -> None:
 
 
 def test_foreign_language_is_told_apart_from_the_school_language() -> None:
-    foreign = scan("Vertaal naar het Engels: de hond (the dog), de kat (the cat), het huis (the house), "
-                   "de tuin (the garden). Leer de woordjes voor de overhoring.".encode(), "text/plain", "engels.txt")
-    native = scan("Zoek in elke zin de persoonsvorm en het onderwerp. Schrijf het meervoud en het verkleinwoord "
-                  "van de zelfstandige naamwoorden op.".encode(), "text/plain", "taal.txt")
+    foreign = scan(
+        b"Vertaal naar het Engels: de hond (the dog), de kat (the cat), het huis (the house), "
+        b"de tuin (the garden). Leer de woordjes voor de overhoring.",
+        "text/plain",
+        "engels.txt",
+    )
+    native = scan(
+        b"Zoek in elke zin de persoonsvorm en het onderwerp. Schrijf het meervoud en het verkleinwoord "
+        b"van de zelfstandige naamwoorden op.",
+        "text/plain",
+        "taal.txt",
+    )
     assert (foreign.topic, foreign.language) == ("foreign_language", "nl")
     assert (native.topic, native.language) == ("language_literature", "nl")
 
@@ -203,13 +212,22 @@ async def test_local_engine_turns_missing_tesseract_into_a_typed_error() -> None
 
 
 BILINGUAL_SHEETS = [
-    ("fr", "Traduis les phrases en anglais.\nJ'ai un frère et une sœur. I have a brother and a sister.\n"
-           "Mon chat est très gentil. My cat is very kind.\nNous habitons à Lyon. We live in Lyon."),
-    ("nl", "Vul het juiste woord in.\nI ___ (to be) a student at this school.\n"
-           "She ___ (to have) two brothers and one sister.\nThey ___ (to live) in a big house near London.\n"
-           "We ___ (to go) to the swimming pool every Saturday."),
-    ("en", "Learn these French words for the test on Friday.\nle chien - the dog\nla maison - the house\n"
-           "la cuisine - the kitchen\nle jardin - the garden\nl'école - the school\nle cahier - the exercise book"),
+    (
+        "fr",
+        "Traduis les phrases en anglais.\nJ'ai un frère et une sœur. I have a brother and a sister.\n"
+        "Mon chat est très gentil. My cat is very kind.\nNous habitons à Lyon. We live in Lyon.",
+    ),
+    (
+        "nl",
+        "Vul het juiste woord in.\nI ___ (to be) a student at this school.\n"
+        "She ___ (to have) two brothers and one sister.\nThey ___ (to live) in a big house near London.\n"
+        "We ___ (to go) to the swimming pool every Saturday.",
+    ),
+    (
+        "en",
+        "Learn these French words for the test on Friday.\nle chien - the dog\nla maison - the house\n"
+        "la cuisine - the kitchen\nle jardin - the garden\nl'école - the school\nle cahier - the exercise book",
+    ),
 ]
 
 
@@ -224,6 +242,7 @@ def test_bilingual_sheet_has_the_instruction_language_with_less_confidence(langu
 
 
 def test_two_languages_in_equal_parts_without_instructions_have_no_language() -> None:
-    guess = detect_language("Le petit chat dort sur le canapé du salon. The little cat sleeps on the sofa "
-                            "in the living room.")
+    guess = detect_language(
+        "Le petit chat dort sur le canapé du salon. The little cat sleeps on the sofa in the living room."
+    )
     assert guess.language == UNDETERMINED

@@ -1,4 +1,5 @@
 """``python -m tests.standin --port 0``: serve a MongoDB stand-in until SIGTERM or SIGINT."""
+
 from __future__ import annotations
 
 import argparse

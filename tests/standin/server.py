@@ -8,6 +8,7 @@ documents keep their BSON types because they are never converted to anything but
 Collection validators are stored and enforced by a small ``$jsonSchema`` checker (see
 ``schema_errors``); the ``jsonschema`` package does not know MongoDB's ``bsonType``.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -101,6 +102,7 @@ def filter_applies(query: Mapping[str, Any], doc: Mapping[str, Any]) -> bool:
 
 # -- $jsonSchema --
 
+
 def _is_int32(value: Any) -> bool:
     return (type(value) is int) and -(2**31) <= value < 2**31
 
@@ -178,8 +180,11 @@ def _string_errors(schema: Mapping[str, Any], value: Any, path: str) -> list[str
 def _object_errors(schema: Mapping[str, Any], value: Any, path: str) -> list[str]:
     if not isinstance(value, Mapping):
         return []
-    errors = [f"{path}.{name}: required" if path else f"{name}: required"
-              for name in schema.get("required", ()) if name not in value]
+    errors = [
+        f"{path}.{name}: required" if path else f"{name}: required"
+        for name in schema.get("required", ())
+        if name not in value
+    ]
     properties: Mapping[str, Any] = schema.get("properties", {})
     for name, sub in properties.items():
         if name in value:
@@ -204,7 +209,7 @@ def _array_errors(schema: Mapping[str, Any], value: Any, path: str) -> list[str]
         for index, item in enumerate(value):
             errors += schema_errors(items, item, f"{path}.{index}")
     elif isinstance(items, list):
-        for index, (sub, item) in enumerate(zip(items, value)):
+        for index, (sub, item) in enumerate(zip(items, value, strict=False)):
             errors += schema_errors(sub, item, f"{path}.{index}")
     if len(value) < schema.get("minItems", 0):
         errors.append(f"{path}: fewer than {schema['minItems']} items")
@@ -266,6 +271,7 @@ class Validation:
 
 # -- the command executor --
 
+
 @dataclass
 class _Cursor:
     namespace: str
@@ -317,8 +323,9 @@ class Engine:
         options = self._options.get((db_name, name), {})
         if bypass or not options.get("validator") or options.get("validationLevel") == "off":
             return None
-        return Validation(options["validator"], options.get("validationLevel", "strict"),
-                          options.get("validationAction", "error"))
+        return Validation(
+            options["validator"], options.get("validationLevel", "strict"), options.get("validationAction", "error")
+        )
 
     def _check_new(self, rule: Validation | None, doc: Mapping[str, Any]) -> None:
         if rule is None:
@@ -329,11 +336,17 @@ class Engine:
         if rule.action == "warn":
             logger.warning("document %r fails validation: %s", doc.get("_id"), errors)
             return
-        raise CommandError(121, "Document failed validation",
-                           {"failingDocumentId": doc.get("_id"), "details": {"reasons": errors}})
+        raise CommandError(
+            121, "Document failed validation", {"failingDocumentId": doc.get("_id"), "details": {"reasons": errors}}
+        )
 
-    def _apply_guarded(self, coll: mongomock.Collection[Doc], rule: Validation | None, pre: list[Doc],
-                       write: Callable[[], UpdateResult]) -> UpdateResult:
+    def _apply_guarded(
+        self,
+        coll: mongomock.Collection[Doc],
+        rule: Validation | None,
+        pre: list[Doc],
+        write: Callable[[], UpdateResult],
+    ) -> UpdateResult:
         """Apply an update, then undo it and raise 121 when a written document fails the validator."""
         result = write()
         if rule is None:
@@ -400,8 +413,13 @@ class Engine:
         return {}
 
     def build_info(self, db_name: str, command: Mapping[str, Any]) -> Doc:
-        return {"version": "7.0.0", "versionArray": [7, 0, 0, 0], "bits": 64, "maxBsonObjectSize": MAX_BSON_OBJECT_SIZE,
-                "storageEngines": ["standin"]}
+        return {
+            "version": "7.0.0",
+            "versionArray": [7, 0, 0, 0],
+            "bits": 64,
+            "maxBsonObjectSize": MAX_BSON_OBJECT_SIZE,
+            "storageEngines": ["standin"],
+        }
 
     def list_databases(self, db_name: str, command: Mapping[str, Any]) -> Doc:
         names = self.client.list_database_names()
@@ -448,8 +466,11 @@ class Engine:
         for name in sorted(self.client[db_name].list_collection_names()):
             doc: Doc = {"name": name, "type": "collection"}
             if not command.get("nameOnly"):
-                doc.update(options=dict(self._options.get((db_name, name), {})), info={"readOnly": False},
-                           idIndex={"v": 2, "key": {"_id": 1}, "name": "_id_"})
+                doc.update(
+                    options=dict(self._options.get((db_name, name), {})),
+                    info={"readOnly": False},
+                    idIndex={"v": 2, "key": {"_id": 1}, "name": "_id_"},
+                )
             docs.append(doc)
         flt = command.get("filter") or {}
         docs = [doc for doc in docs if filter_applies(flt, doc)]
@@ -468,19 +489,26 @@ class Engine:
         before = len(existing)
         for spec in command["indexes"]:
             self._create_index(coll, spec, existing)
-        return {"createdCollectionAutomatically": created, "numIndexesBefore": before,
-                "numIndexesAfter": len(coll.index_information())}
+        return {
+            "createdCollectionAutomatically": created,
+            "numIndexesBefore": before,
+            "numIndexesAfter": len(coll.index_information()),
+        }
 
     def _create_index(
         self, coll: mongomock.Collection[Doc], spec: Mapping[str, Any], existing: Mapping[str, Doc]
     ) -> None:
         keys = list(spec["key"].items())
-        options = {key: spec[key] for key in ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression")
-                   if key in spec}
+        options = {
+            key: spec[key]
+            for key in ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression")
+            if key in spec
+        }
         index_name = spec.get("name") or "_".join(f"{key}_{direction}" for key, direction in keys)
         if index_name in existing:
-            same = (existing[index_name]["key"] == keys
-                    and all(existing[index_name].get(key) == value for key, value in options.items() if value))
+            same = existing[index_name]["key"] == keys and all(
+                existing[index_name].get(key) == value for key, value in options.items() if value
+            )
             if not same:
                 raise CommandError(85, f"Index with name: {index_name} already exists with different options")
             return
@@ -490,7 +518,7 @@ class Engine:
             self._check_unique(coll, keys, partial)
             options.pop("unique")
             coll.create_index(keys, name=index_name, **options)
-            store: Any = getattr(coll, "_store")  # mongomock has no public way to add a partial unique index
+            store: Any = coll._store  # mongomock has no public way to add a partial unique index
             store.indexes[index_name]["unique"] = True
             return
         coll.create_index(keys, name=index_name, **options)
@@ -541,13 +569,15 @@ class Engine:
         limit = int(command.get("limit", 0))
         single = bool(command.get("singleBatch", False)) or limit < 0
         sort = command.get("sort")
-        docs = list(coll.find(
-            command.get("filter") or {},
-            command.get("projection") or None,
-            skip=int(command.get("skip", 0)),
-            limit=abs(limit),
-            sort=list(sort.items()) if sort else None,
-        ))
+        docs = list(
+            coll.find(
+                command.get("filter") or {},
+                command.get("projection") or None,
+                skip=int(command.get("skip", 0)),
+                limit=abs(limit),
+                sort=list(sort.items()) if sort else None,
+            )
+        )
         return self._open_cursor(f"{db_name}.{name}", docs, command.get("batchSize"), single)
 
     def get_more(self, db_name: str, command: Mapping[str, Any]) -> Doc:
@@ -632,8 +662,9 @@ class Engine:
             reply["upserted"] = upserted
         return _write_reply(reply, errors)
 
-    def _update_statement(self, coll: mongomock.Collection[Doc], rule: Validation | None,
-                          statement: Mapping[str, Any]) -> UpdateResult:
+    def _update_statement(
+        self, coll: mongomock.Collection[Doc], rule: Validation | None, statement: Mapping[str, Any]
+    ) -> UpdateResult:
         query, update = statement.get("q") or {}, statement["u"]
         multi, upsert = bool(statement.get("multi")), bool(statement.get("upsert"))
         array_filters = statement.get("arrayFilters")
@@ -687,8 +718,12 @@ class Engine:
             return {"lastErrorObject": {"n": 0, "updatedExisting": False}, "value": None}
         new = bool(command.get("new"))
         old_value = coll.find_one({"_id": pre["_id"]}, fields) if pre is not None and not new else None
-        statement = {"q": {"_id": pre["_id"]} if pre is not None else query, "u": update, "upsert": upsert,
-                     "arrayFilters": command.get("arrayFilters")}
+        statement = {
+            "q": {"_id": pre["_id"]} if pre is not None else query,
+            "u": update,
+            "upsert": upsert,
+            "arrayFilters": command.get("arrayFilters"),
+        }
         rule = self._validation(db_name, name, bool(command.get("bypassDocumentValidation")))
         result = self._update_statement(coll, rule, statement)
         last_error: Doc = {"n": 1, "updatedExisting": pre is not None}
@@ -748,6 +783,7 @@ COMMANDS: dict[str, Callable[[Engine, str, Mapping[str, Any]], Doc]] = {
 
 
 # -- the wire-protocol server --
+
 
 class StandInServer:
     """A MongoDB stand-in on ``host:port``: mockupdb serves the protocol, an `Engine` runs the commands.
