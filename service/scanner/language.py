@@ -9,7 +9,8 @@ from importlib import metadata
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from .result import SCAN_LANGUAGES, UNDETERMINED
+from service.catalog import SCAN_LANGUAGES, UNDETERMINED
+
 from .text import tokens
 
 #: Fewer letters than this cannot be told apart reliably (a title, a single word).

@@ -10,17 +10,17 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from typing import TypeVar
 
+from service.catalog import MAX_ALTERNATIVES, UNDETERMINED, UNKNOWN_TOPIC
 from service.settings import ScannerSettings
 
 from .extract import Extracted, OcrConfig, extract, tesseract_version
 from .language import LanguageGuess, detect_language, lingua_version
-from .result import UNDETERMINED, UNKNOWN_TOPIC, Alternative, ScanError, ScanResult, ScanTimeout
+from .result import Alternative, ScanError, ScanResult, ScanTimeout
 from .topics import TopicModel
 
 logger = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1"
-MAX_ALTERNATIVES = 3
 #: When the language is undetermined the pair (topic, language) is at best this sure, and at least half of it.
 UNDETERMINED_FACTOR = 0.4
 

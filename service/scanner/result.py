@@ -5,24 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-TOPICS: tuple[str, ...] = (
-    "mathematics",
-    "science",
-    "history",
-    "geography",
-    "language_literature",
-    "foreign_language",
-    "music",
-    "arts",
-    "computing",
-    "physical_education",
-    "religion_ethics",
-)
-UNKNOWN_TOPIC = "unknown"
-
-SCAN_LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de", "es", "it", "pt")
-UNDETERMINED = "und"
-
 INPUT_KINDS: tuple[str, ...] = ("text_pdf", "scanned_pdf", "image", "text")
 
 
