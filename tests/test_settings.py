@@ -61,8 +61,8 @@ def test_an_unset_lease_outlasts_the_longest_job(environ: dict[str, str]) -> Non
     settings = Settings.from_env(environ)
     assert settings.scan_lease_seconds >= 120
     assert settings.scan_lease_seconds > settings.scan_job_timeout
-    # a job may wait for its turn at an engine thread, then scan for the full time limit
-    turns = -(-settings.worker_max_jobs // settings.scanner.threads)
+    # a job may wait for its turn at a sandbox process, then scan for the full time limit
+    turns = -(-settings.worker_max_jobs // settings.scanner.processes)
     assert settings.scan_job_timeout >= settings.scanner.timeout * turns
 
 

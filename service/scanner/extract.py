@@ -17,8 +17,18 @@ import charset_normalizer
 import pypdf
 import pypdfium2  # type: ignore[import-untyped]
 from PIL import Image, ImageOps
+from pypdf.errors import LimitReachedError
 
-from .result import CorruptContent, EmptyContent, EngineUnavailable, ScanTimeout, TooLarge, UnsupportedContent
+from .budget import check_render_budget, pdf_limits
+from .result import (
+    CorruptContent,
+    EmptyContent,
+    EngineUnavailable,
+    ScanTimeout,
+    TooComplex,
+    TooLarge,
+    UnsupportedContent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +136,11 @@ def _letters(text: str) -> int:
 
 
 def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
+    with pdf_limits():
+        return _read_pdf(content, ocr, deadline)
+
+
+def _read_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -145,6 +160,9 @@ def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
         _remaining(deadline)
         try:
             text = page.extract_text() or ""
+        except LimitReachedError as exc:
+            # A stream that inflates past the budget is a bomb, not a page: pdfium would inflate all of it.
+            raise TooComplex(detail=f"PDF text layer: {exc}") from exc
         except Exception as exc:
             logger.info("text layer of a PDF page could not be read: %r", exc)
             text = ""
@@ -156,21 +174,25 @@ def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
     text = "\n".join(parts)
     if _letters(text) >= MIN_TEXT_LAYER_LETTERS * max(1, read // 2):
         return Extracted(_clean_or_empty(text), read, "text_pdf", False)
-    return _ocr_pdf(content, ocr, deadline)
+    pages = min(page_count, ocr.max_pages)
+    for page in reader.pages[:pages]:
+        _remaining(deadline)
+        check_render_budget(page)
+    return _ocr_pdf(content, pages, ocr, deadline)
 
 
 def _clean_or_empty(text: str) -> str:
     return unicodedata.normalize("NFC", text[:MAX_CHARACTERS]).replace("\x00", "")
 
 
-def _ocr_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
+def _ocr_pdf(content: bytes, pages: int, ocr: OcrConfig, deadline: float) -> Extracted:
     try:
         document = pypdfium2.PdfDocument(content)
     except Exception as exc:
         raise CorruptContent("This PDF seems to be damaged and could not be opened.", detail=repr(exc)) from exc
     try:
         texts: list[str] = []
-        pages = min(len(document), ocr.max_pages)
+        pages = min(len(document), pages)
         for index in range(pages):
             _remaining(deadline)
             page = document[index]

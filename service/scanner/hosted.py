@@ -166,8 +166,12 @@ class HostedScanner:
                 await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
         raise TransientScanError(f"hosted provider unavailable after {attempts} attempts: {problem}")
 
+    async def start(self) -> None:
+        """Start the sandbox that reads the files."""
+        await self._local.start()
+
     async def close(self) -> None:
-        """Close the HTTP session and the extraction threads."""
+        """Close the HTTP session and the sandbox."""
         if self._session is not None:
             await self._session.close()
             self._session = None
