@@ -236,3 +236,18 @@ def hostile_files(*, bomb_bytes: int = GIB) -> list[Hostile]:
             "truncated-pdf", flate_bomb_pdf(64 << 20, passes=1)[:5000], "application/pdf", frozenset({"corrupt_file"})
         ),
     ]
+
+
+def noisy_pdf(duplicates: int = 5000) -> bytes:
+    """Return a PDF whose page dictionary repeats a key ``duplicates`` times: pypdf warns once for each.
+
+    :param duplicates: repeated keys
+    """
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]" + b" /Dup 1" * duplicates + b" /Contents 4 0 R >>",
+            stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+        ]
+    )

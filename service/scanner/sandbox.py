@@ -137,8 +137,7 @@ class ScanSandbox:
         :param content_type: the media type
         :param filename: the name the parent gave the file (only logged)
         """
-        async with self._slots:
-            outcome = await self._run(child.run_scan, (content, content_type, self.ocr, self.limits), filename)
+        outcome = await self.run(child.run_scan, (content, content_type, self.ocr, self.limits), filename)
         _report(outcome, filename)
         if outcome.error is not None:
             kind, message, detail = outcome.error
@@ -155,7 +154,25 @@ class ScanSandbox:
             pool = self._ensure_pool()
             return pool, pool.schedule(function, args=args, timeout=self.limits.timeout)
 
-    async def _run(self, function: Callable[..., _T], args: tuple[Any, ...], filename: str) -> _T:
+    async def run(self, function: Callable[..., _T], args: tuple[Any, ...], filename: str) -> _T:
+        """Run ``function(*args)`` in a sandbox process and return its result, raising a ``ScanError`` when the
+        process is killed at the limit (``scan_timeout``) or dies (``too_complex``).
+
+        :param function: a module-level function the child can import
+        :param args: its arguments, picklable
+        :param filename: what the work is about, for the logs
+        """
+        async with self._slots:
+            try:
+                return await self._supervise(function, args, filename)
+            except BrokenProcessPool:
+                # pebble gives up on a pool when a child dies while no task runs, and fails the tasks waiting
+                # for a child with it: this one never started. Reading a file twice does no harm, so once more.
+                return await self._supervise(function, args, filename, retry=False)
+
+    async def _supervise(
+        self, function: Callable[..., _T], args: tuple[Any, ...], filename: str, *, retry: bool = True
+    ) -> _T:
         pool, future = self._schedule(function, args)
         waiting: asyncio.Future[_T] = asyncio.wrap_future(future)
         try:
@@ -174,6 +191,8 @@ class ScanSandbox:
             raise error from None
         except BrokenProcessPool as exc:
             self._discard(pool, f"{exc!r} during a scan of {filename!r}")
+            if retry:
+                raise
             raise TransientScanError(f"the scan sandbox broke: {exc!r}") from exc
         except asyncio.CancelledError:
             # The job was cancelled (arq's job timeout, shutdown): pebble ends the child that runs it.
