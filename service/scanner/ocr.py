@@ -2,12 +2,12 @@
 
 A phone photo of a sheet has uneven light (a lamp on one side, the phone's shadow), a slight turn and
 perspective, blur, noise and JPEG artefacts. Tesseract's own global threshold loses the text in the darker
-part of such a page. So before OCR the image is turned grey, brought to a size where its text lines are
-about 45 pixels apart (an x-height near 20 pixels, where Tesseract reads fastest without losing characters), its background light is divided out (the
+part of such a page. So before OCR the image is turned grey, its background light is divided out (the
 background is estimated with a maximum filter on a small copy, which removes the dark text), its contrast
-is stretched, and it is turned straight by the angle whose row profile is sharpest. Tesseract reads that
-image once; only when it is unsure of what it read does it get a second, locally thresholded version, and
-the text it is surer of wins.
+is stretched, it is turned straight by the angle whose row profile is sharpest, and it is scaled so that
+its text lines are about 45 pixels apart (an x-height near 20 pixels, where Tesseract reads fastest without
+losing characters). Tesseract reads that image once; only when it is unsure of what it read does it get a
+second, locally thresholded version, and the reading it is surer of wins.
 """
 
 from __future__ import annotations
