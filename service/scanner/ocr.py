@@ -6,8 +6,10 @@ part of such a page. So before OCR the image is turned grey, its background ligh
 background is estimated with a maximum filter on a small copy, which removes the dark text), its contrast
 is stretched, it is turned straight by the angle whose row profile is sharpest, and it is scaled so that
 its text lines are about 45 pixels apart (an x-height near 20 pixels, where Tesseract reads fastest without
-losing characters). Tesseract reads that image once; only when it is unsure of what it read does it get a
-second, locally thresholded version, and the reading it is surer of wins.
+losing characters). Tesseract reads that image once. A second try on a locally thresholded copy, kept when
+Tesseract is surer of it, was measured on 43 benchmark photos: the first reading already had at least 96.9 %
+of the characters, the second was surer on 3 and added at most 1.2 points, for twice the OCR time; it is not
+made.
 """
 
 from __future__ import annotations
@@ -40,8 +42,6 @@ TARGET_LINE_PITCH = 45
 #: Bounds of the OCR image: small photos are enlarged, large ones reduced.
 MIN_OCR_SIDE = 1000
 MAX_OCR_PIXELS = 9_000_000
-#: Mean word confidence (0-100) above which the first reading is kept without a second try.
-CONFIDENT = 80.0
 #: Angles tried when straightening a page, in degrees.
 MAX_SKEW = 10.0
 
@@ -134,8 +134,9 @@ def flatten_light(grey: Image.Image) -> Image.Image:
     pixels = np.asarray(grey, dtype=np.float32)
     light = np.maximum(np.asarray(background, dtype=np.float32), 16.0)
     flat = np.clip(pixels / light, 0.0, 1.0)
-    # Ink is the darkest few per cent; stretch it to black without clipping the paper.
-    low = float(np.percentile(flat[:: max(1, height // 300), :: max(1, width // 300)], 1.0))
+    # Ink is the darkest few per cent; stretch it to black without clipping the paper. A page without ink
+    # (or nearly) keeps its grey: stretching its noise to full contrast would draw letters that are not there.
+    low = min(0.6, float(np.percentile(flat[:: max(1, height // 300), :: max(1, width // 300)], 1.0)))
     stretched = np.clip((flat - low) / max(1.0 - low, 1e-3), 0.0, 1.0)
     return Image.fromarray((stretched * 255.0).astype(np.uint8), "L")
 
@@ -201,18 +202,6 @@ def prepare_photo(grey: Image.Image) -> Image.Image:
     if abs(scale - 1.0) > 0.1:
         flat = flat.resize((int(flat.width * scale), int(flat.height * scale)), Image.Resampling.LANCZOS)
     return flat
-
-
-def local_threshold(flat: Image.Image) -> Image.Image:
-    """Return a black and white version, each pixel against its neighbourhood's mean (an adaptive threshold).
-
-    :param flat: a light-flattened grey image
-    """
-    window = max(15, (min(flat.size) // 40) | 1)
-    mean = flat.filter(ImageFilter.BoxBlur(window // 2))
-    pixels = np.asarray(flat, dtype=np.int16)
-    ink = pixels < np.asarray(mean, dtype=np.int16) - 12
-    return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
 
 
 def _kill_with_parent() -> None:
@@ -297,24 +286,14 @@ def run_tesseract(image: Image.Image, command: str, languages: str, timeout: flo
 
 
 def read_image(grey: Image.Image, command: str, languages: str, deadline: float) -> Reading:
-    """Read an upright grey image: the prepared photo first, a locally thresholded one when unsure.
+    """Read an upright grey image, prepared as a photo (flattened light, straightened, scaled).
 
     :param grey: an upright grey image
     :param command: the tesseract executable
     :param languages: language packs, joined by ``+``
     :param deadline: ``time.monotonic()`` value at which the work is abandoned
     """
-    prepared = prepare_photo(grey)
-    first = run_tesseract(prepared, command, languages, _left(deadline))
-    if first.confidence >= CONFIDENT or _blank(prepared):
-        return first
-    second = run_tesseract(local_threshold(prepared), command, languages, _left(deadline))
-    return max((first, second), key=lambda reading: reading.confidence * min(reading.words, 50))
-
-
-def _blank(image: Image.Image) -> bool:
-    pixels = np.asarray(image)
-    return int(pixels.max(initial=0)) - int(pixels.min(initial=255)) < 40
+    return run_tesseract(prepare_photo(grey), command, languages, _left(deadline))
 
 
 def _left(deadline: float) -> float:
