@@ -71,3 +71,13 @@ def test_web_and_worker_need_both_stores() -> None:
     with pytest.raises(SettingsError, match="both MONGO_URL and REDIS_URL"):
         Settings.from_env({"MONGO_URL": "mongodb://db"}).require_services()
     Settings.from_env({"MONGO_URL": "mongodb://db", "REDIS_URL": "redis://r"}).require_services()
+
+
+def test_sandbox_settings_are_read_with_the_old_name_as_a_fallback() -> None:
+    assert Settings.from_env({}).scanner.processes == 2
+    assert Settings.from_env({}).scanner.memory_mb == 1024
+    assert Settings.from_env({"SCAN_THREADS": "3"}).scanner.processes == 3
+    assert Settings.from_env({"SCAN_THREADS": "3", "SCAN_PROCESSES": "1"}).scanner.processes == 1
+    assert Settings.from_env({"SCAN_MEMORY_MB": "2048"}).scanner.memory_mb == 2048
+    with pytest.raises(SettingsError, match="SCAN_MEMORY_MB must be >= 256"):
+        Settings.from_env({"SCAN_MEMORY_MB": "64"})

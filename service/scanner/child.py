@@ -192,7 +192,6 @@ def run_scan(content: bytes, content_type: str, ocr: OcrConfig, limits: ChildLim
         error = (ScanError.__name__, ScanError.default_message, repr(exc)[:300])
     finally:
         _disarm()
-    del content
     outcome = ChildOutcome(extracted, error, _counter.take(), tuple(_setup_problems), _peak_rss_kb())
     _give_memory_back()
     return outcome

@@ -147,7 +147,8 @@ class LocalScanner:
         :param filename: the name the parent gave the file
         """
         outcome = await self.sandbox.extract(content, content_type, filename)
-        assert outcome.extracted is not None  # the sandbox raises for every outcome without text
+        if outcome.extracted is None:  # the sandbox raises for every failed outcome; this is a broken promise
+            raise ScanError(detail="the sandbox returned neither text nor an error")
         return outcome.extracted
 
     async def scan(self, content: bytes, content_type: str, filename: str) -> ScanResult:
