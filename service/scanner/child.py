@@ -53,6 +53,7 @@ class ChildOutcome:
     :param warnings: parser warnings by source and text, with their counts
     :param setup_problems: limits the process could not set (reported once per scan, never silently)
     :param peak_rss_kb: the process's largest resident size so far
+    :param cpu_seconds: CPU time the scan used, in the process and in the programs it ran (Tesseract)
     """
 
     extracted: Extracted | None
@@ -60,6 +61,7 @@ class ChildOutcome:
     warnings: dict[str, int] = field(default_factory=dict)
     setup_problems: tuple[str, ...] = ()
     peak_rss_kb: int = 0
+    cpu_seconds: float = 0.0
 
 
 class _WarningCounter(logging.Handler):
@@ -148,6 +150,12 @@ def _disarm() -> None:
         pass
 
 
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    programs = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + programs.ru_utime + programs.ru_stime
+
+
 def _peak_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
@@ -179,6 +187,7 @@ def run_scan(content: bytes, content_type: str, ocr: OcrConfig, limits: ChildLim
     :param limits: the scan's time and CPU limits
     """
     _counter.take()
+    cpu_before = _cpu_seconds()
     _arm(limits)
     extracted: Extracted | None = None
     error: tuple[str, str, str] | None = None
@@ -192,7 +201,9 @@ def run_scan(content: bytes, content_type: str, ocr: OcrConfig, limits: ChildLim
         error = (ScanError.__name__, ScanError.default_message, repr(exc)[:300])
     finally:
         _disarm()
-    outcome = ChildOutcome(extracted, error, _counter.take(), tuple(_setup_problems), _peak_rss_kb())
+    outcome = ChildOutcome(
+        extracted, error, _counter.take(), tuple(_setup_problems), _peak_rss_kb(), _cpu_seconds() - cpu_before
+    )
     _give_memory_back()
     return outcome
 
