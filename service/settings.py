@@ -128,10 +128,10 @@ class Settings:
         process, plus, for the hosted engine, each attempt at the provider and the backoff between them."""
         scanner = self.scanner
         turns = math.ceil(self.worker_max_jobs / scanner.processes)
-        # A scan ends at its limit, or at most 5 s later when the sandbox has to rebuild its pool.
-        seconds = (scanner.timeout + 5) * turns
+        seconds = scanner.timeout * turns
         if scanner.engine == "hosted":
             seconds += scanner.timeout * scanner.hosted_retries + 0.5 * 2**scanner.hosted_retries
+        # The 10 s cover the sandbox killing a process at the limit, or giving up on a stalled pool 5 s after it.
         return math.ceil(seconds) + 10
 
     def require_services(self) -> None:
