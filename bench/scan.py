@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import statistics
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -177,6 +179,52 @@ async def sandbox_cost(samples: dict[str, list[tuple[bytes, str]]], repeat: int)
     return figures
 
 
+BASELINE = """
+import json, statistics, sys, time
+from service.scanner import scan
+from tests.corpus import PASSAGES, text_pdf
+pdfs = [text_pdf(text) for _topic, _language, text in PASSAGES]
+scan(pdfs[0], "application/pdf", "warm-up")
+seconds = []
+for content in pdfs:
+    started = time.perf_counter()
+    scan(content, "application/pdf", "bench")
+    seconds.append(time.perf_counter() - started)
+print(json.dumps(seconds))
+"""
+
+
+async def baseline(checkout: str, rounds: int) -> None:
+    """Time text PDFs in another checkout's engine (in its process, as it scans) and through this sandbox,
+    round by round, so both see the same machine.
+
+    :param checkout: path of the other checkout (its ``service`` and ``tests.corpus`` are imported)
+    :param rounds: alternations
+    """
+    pdfs = [render(text, "text_pdf")[:2] for _topic, _language, text in PASSAGES]
+    theirs: list[float] = []
+    ours: list[float] = []
+    scanner = LocalScanner(ScannerSettings())
+    await scanner.start()
+    try:
+        await scanner.scan(pdfs[0][0], pdfs[0][1], "warm-up")
+        for _ in range(rounds):
+            completed = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", BASELINE, cwd=checkout, stdout=asyncio.subprocess.PIPE
+            )
+            output, _ = await completed.communicate()
+            theirs.extend(json.loads(output))
+            for content, content_type in pdfs:
+                ours.append(await _timed(scanner, content, content_type))
+    finally:
+        await scanner.close()
+    print(
+        f"\ntext PDFs, {rounds} alternating rounds of {len(pdfs)}: {checkout} in its process median "
+        f"{_median_ms(theirs):.1f} ms; this checkout through the warm sandbox {_median_ms(ours):.1f} ms "
+        f"(x{_median_ms(ours) / _median_ms(theirs):.2f}; load average {os.getloadavg()[0]:.1f})"
+    )
+
+
 async def photos(count: int | None) -> dict[str, float]:
     """Scan photo-like images of the corpus sheets through the sandbox and print what OCR read of them.
 
@@ -238,6 +286,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scan", description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list every wrong answer")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the samples for the timings")
+    parser.add_argument("--baseline", help="another checkout to time text PDFs against, round by round")
     parser.add_argument("--photos", type=int, default=None, help="photos to take (default: all; 0: none)")
     args = parser.parse_args(argv)
 
@@ -252,6 +301,8 @@ def main(argv: list[str]) -> int:
         "scanned_pdf": [render(text, "scanned_pdf")[:2] for _topic, _language, text in PASSAGES[:6]],
     }
     cost = asyncio.run(sandbox_cost(samples, args.repeat))
+    if args.baseline:
+        asyncio.run(baseline(args.baseline, args.repeat * 2))
     photo = asyncio.run(photos(args.photos)) if args.photos != 0 else None
 
     failed = [name for name, target in TARGETS.items() if figures[name] < target]

@@ -3,8 +3,8 @@
 A pebble ``ProcessPool`` keeps ``processes`` children ready. Each child sets its own limits before it reads any
 file (``child.initialize``), and each scan runs under a per-task timeout that pebble enforces by ending the
 process. A child that is killed, crashes or runs out of memory fails that scan with a stable code, and pebble
-starts a new one. The children are forked from a fork server that has already imported the parsers, so a new
-child is ready in milliseconds, and it inherits none of the worker's threads or sockets.
+starts a new one. The children are forked from a fork server that has imported the parsers and loaded
+Tesseract's models, so a new child is ready in milliseconds, and it inherits none of the worker's threads or sockets.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ GUARD_SECONDS = 5.0
 #: A child is replaced after this many scans, so what a parser leaks does not add up.
 MAX_SCANS_PER_CHILD = 200
 #: Modules the fork server imports once, so every child starts with them loaded.
-PRELOAD = ["service.scanner.child"]
+PRELOAD = ["service.scanner.preload"]
 
 _ERRORS: dict[str, type[ScanError]] = {
     error.__name__: error

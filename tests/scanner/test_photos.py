@@ -48,3 +48,16 @@ def test_a_turned_page_is_straightened() -> None:
     angle = skew_angle(flatten_light(grey))
     # Perspective bends the lines a little: within a degree of the turn is straight enough for Tesseract.
     assert abs(angle + settings["rotation"]) < 1.0 or abs(angle - settings["rotation"]) < 1.0
+
+
+def test_the_tesseract_library_reads_what_the_program_reads() -> None:
+    from service.scanner.ocr import load_library, prepare_photo, run_program, run_tesseract
+
+    languages = "eng+fra+nld+deu+spa"
+    assert load_library(languages) is not None  # dev.sh installs tesseract-ocr, which brings libtesseract
+    image = prepare_photo(Image.open(io.BytesIO(PHOTOS[2].content)).convert("L"))
+    library = run_tesseract(image, "tesseract", languages, timeout=60)
+    program = run_program(image, "tesseract", languages, timeout=60)
+    # Paragraph breaks may differ (the library is told 300 dpi, the program estimates it); the words do not.
+    assert library.text.split() == program.text.split()
+    assert library.words == program.words > 20
