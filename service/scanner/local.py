@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from importlib import metadata
 
 from service.catalog import MAX_ALTERNATIVES, UNDETERMINED, UNKNOWN_TOPIC
@@ -34,7 +35,9 @@ def topic_model() -> TopicModel:
     return _model
 
 
+@lru_cache(maxsize=8)
 def _version(package: str) -> str:
+    # Looking a distribution up reads the disk: about a millisecond, as much as reading a text PDF.
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
