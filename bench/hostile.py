@@ -84,9 +84,9 @@ def _tree_rss(root: int) -> int:
 def hostile_uploads(bomb_bytes: int) -> list[Upload]:
     """The issue's attack (4 GiB double-Flate PDFs, render bombs, 7700 x 7700 PNGs), twice, plus the rest."""
     uploads = [
-        # Under the painting-operator budget: these are rendered, and killed at the time limit.
-        Upload("strokes-5000-a", bezier_bomb_pdf(5000), "application/pdf"),
-        Upload("strokes-5000-b", bezier_bomb_pdf(5001), "application/pdf"),
+        # Under the painting-operator budget, so rendered: about 10 ms a stroke, killed at the time limit.
+        Upload("strokes-12000-a", bezier_bomb_pdf(12_000), "application/pdf"),
+        Upload("strokes-12000-b", bezier_bomb_pdf(12_001), "application/pdf"),
     ]
     for copy in ("a", "b"):
         uploads += [
