@@ -56,7 +56,7 @@ class ScannerSettings:
     :param hosted_api_key: bearer key for the hosted API
     :param hosted_retries: attempts per scan against the hosted API
     :param processes: sandbox processes, so scans one worker runs at the same time
-    :param memory_mb: address space of each sandbox process, in MiB (Tesseract, started by it, has the same)
+    :param memory_mb: address space of each sandbox process, in MiB, Tesseract included
     """
 
     engine: str = "local"
@@ -163,7 +163,8 @@ class Settings:
             hosted_retries=_int(environ, "SCAN_HOSTED_RETRIES", 2, minimum=1),
             # SCAN_THREADS is this setting's name from before scans ran in processes.
             processes=_int(environ, "SCAN_PROCESSES", _int(environ, "SCAN_THREADS", 2, minimum=1), minimum=1),
-            memory_mb=_int(environ, "SCAN_MEMORY_MB", 1024, minimum=256),
+            # The parsers and Tesseract's models already take about 450 MiB of a sandbox process's address space.
+            memory_mb=_int(environ, "SCAN_MEMORY_MB", 1024, minimum=768),
         )
         if engine == "hosted" and not (scanner.hosted_url and scanner.hosted_model):
             raise SettingsError("SCAN_ENGINE=hosted needs SCAN_HOSTED_URL and SCAN_HOSTED_MODEL")

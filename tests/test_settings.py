@@ -79,5 +79,5 @@ def test_sandbox_settings_are_read_with_the_old_name_as_a_fallback() -> None:
     assert Settings.from_env({"SCAN_THREADS": "3"}).scanner.processes == 3
     assert Settings.from_env({"SCAN_THREADS": "3", "SCAN_PROCESSES": "1"}).scanner.processes == 1
     assert Settings.from_env({"SCAN_MEMORY_MB": "2048"}).scanner.memory_mb == 2048
-    with pytest.raises(SettingsError, match="SCAN_MEMORY_MB must be >= 256"):
-        Settings.from_env({"SCAN_MEMORY_MB": "64"})
+    with pytest.raises(SettingsError, match="SCAN_MEMORY_MB must be >= 768"):
+        Settings.from_env({"SCAN_MEMORY_MB": "256"})

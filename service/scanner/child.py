@@ -34,7 +34,7 @@ TRIM_ABOVE_BYTES = 200 * 1024 * 1024
 class ChildLimits:
     """The limits of one sandbox process and of each scan it runs.
 
-    :param memory_bytes: address space of the process (``RLIMIT_AS``), inherited by Tesseract
+    :param memory_bytes: address space of the process (``RLIMIT_AS``), Tesseract included
     :param timeout: seconds one scan may take; the pool kills the process at this limit
     :param cpu_seconds: CPU seconds one scan may use before the system ends the process (``RLIMIT_CPU``)
     """

@@ -76,14 +76,14 @@ async def test_the_whole_hostile_set_at_once_leaves_the_worker_small_and_working
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[ScanSandbox]:
-    engine = LocalScanner(ScannerSettings(timeout=3.0, processes=1, memory_mb=512))
+    engine = LocalScanner(ScannerSettings(timeout=3.0, processes=1, memory_mb=768))
     yield engine.sandbox
     await engine.close()
 
 
 async def test_children_run_with_their_limits_set(sandbox: ScanSandbox) -> None:
     limits = await sandbox.run(probes.limits, (), "probe")
-    assert limits["address_space"] == 512 * 1024 * 1024
+    assert limits["address_space"] == 768 * 1024 * 1024
     assert limits["core"] == 0
     assert await sandbox.run(probes.allocate, (1024 * 1024 * 1024,), "probe") == "MemoryError"
     assert await sandbox.run(probes.allocate, (64 * 1024 * 1024,), "probe") == "allocated"
@@ -121,7 +121,7 @@ async def test_a_child_that_died_between_scans_does_not_fail_the_next(sandbox: S
     # pebble gives up on its pool when an idle child dies; the sandbox starts another and runs the work there.
     results = [await sandbox.run(probes.limits, (), "probe") for _ in range(3)]
     assert all(result["pid"] != pid for result in results)
-    assert all(result["address_space"] == 512 * 1024 * 1024 for result in results)
+    assert all(result["address_space"] == 768 * 1024 * 1024 for result in results)
 
 
 async def test_parser_warnings_are_one_log_line_per_scan(
