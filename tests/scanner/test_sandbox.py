@@ -115,6 +115,21 @@ async def test_a_child_that_does_not_stop_is_killed_at_the_limit(sandbox: ScanSa
     assert sandbox.restarts == 0
 
 
+async def test_a_page_that_renders_past_the_limit_is_killed_and_the_next_scan_runs() -> None:
+    from tests.hostile import bezier_bomb_pdf
+
+    # 2,000 thick strokes fit every budget but take pdfium many seconds: only the kill stops them.
+    engine = LocalScanner(ScannerSettings(timeout=1.0, processes=1))
+    try:
+        with pytest.raises(ScanTimeout):
+            await engine.scan(bezier_bomb_pdf(2000), "application/pdf", "strokes.pdf")
+        result = await engine.scan(SHEET.encode("utf-8"), "text/plain", "sheet.txt")
+        assert (result.topic, result.language) == ("geography", "fr")
+        assert engine.sandbox.restarts == 0
+    finally:
+        await engine.close()
+
+
 async def test_a_child_that_died_between_scans_does_not_fail_the_next(sandbox: ScanSandbox) -> None:
     pid = (await sandbox.run(probes.limits, (), "probe"))["pid"]
     os.kill(pid, signal.SIGKILL)
