@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds past a scan's limit after which the parent stops waiting for pebble and rebuilds the pool.
 GUARD_SECONDS = 5.0
+#: Seconds the sandbox may take to start its children.
+STARTUP_SECONDS = 60.0
 #: A child is replaced after this many scans, so what a parser leaks does not add up.
 MAX_SCANS_PER_CHILD = 200
 #: Modules the fork server imports once, so every child starts with them loaded.
@@ -127,8 +129,12 @@ class ScanSandbox:
     async def start(self) -> None:
         """Start the children now and wait until each is ready, so the first scan does not pay for it."""
         pool = self._ensure_pool()
-        futures = [asyncio.wrap_future(pool.schedule(child.ready)) for _ in range(self.processes)]
-        await asyncio.gather(*futures)
+        futures = [
+            asyncio.wrap_future(pool.schedule(child.ready, timeout=STARTUP_SECONDS)) for _ in range(self.processes)
+        ]
+        # The first start of the fork server imports the parsers and loads Tesseract's models: about a second.
+        async with asyncio.timeout(STARTUP_SECONDS + GUARD_SECONDS):
+            await asyncio.gather(*futures)
 
     async def extract(self, content: bytes, content_type: str, filename: str) -> child.ChildOutcome:
         """Read a file's text in a child process, raising a ``ScanError`` when the file cannot be read.
