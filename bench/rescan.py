@@ -68,7 +68,6 @@ async def _ready_documents(repo: DocumentRepository, count: int) -> list[ObjectI
             file_id=ObjectId(),
             token=new_token(),
             now=utcnow(),
-            upload_key=None,
         )
         doc.update(scan_status="ready", pipeline_stage="awaiting_validation")
         await repo.insert_document(doc)

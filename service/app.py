@@ -12,10 +12,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from arq import create_pool
 
+from .actions import DocumentActions
 from .auth import TokenVerifier, auth_middleware_factory
 from .handlers import documents, health, scans
 from .keys import (
+    actions_key,
     arq_pool_key,
+    keys_key,
     metrics_key,
     mongo_client_key,
     mongo_db_key,
@@ -29,7 +32,7 @@ from .metrics import Metrics
 from .mongo import close_client, create_client
 from .problems import error_middleware
 from .queue import redis_settings
-from .repository import DocumentRepository
+from .repository import DocumentRepository, IdempotencyKeys
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ def mongo_ctx(db: Any = None) -> Any:
             database = client[settings.mongo_db]
         app[mongo_db_key] = database
         app[repository_key] = DocumentRepository(database, history_limit=settings.stage_history_limit)
+        app[keys_key] = IdempotencyKeys(database)
         yield
         if client is not None:
             close_client(client)
@@ -68,6 +72,13 @@ async def arq_ctx(app: web.Application) -> AsyncIterator[None]:
     app[arq_pool_key] = pool
     yield
     await pool.aclose()
+
+
+async def actions_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[actions_key] = DocumentActions(
+        app[settings_key], app[repository_key], app[keys_key], app[arq_pool_key], app[metrics_key]
+    )
+    yield
 
 
 @web.middleware
@@ -105,6 +116,7 @@ def create_app(
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
     app.cleanup_ctx.append(mongo_ctx(db))
     app.cleanup_ctx.append(arq_ctx)
+    app.cleanup_ctx.append(actions_ctx)
     app.add_routes(health.routes)
     app.add_routes(documents.routes)
     app.add_routes(scans.routes)

@@ -22,6 +22,12 @@ class Metrics:
         self.rescans = Counter("docscan_rescans", "Rescan requests by outcome", ["outcome"], registry=r)
         self.confirms = Counter("docscan_confirms", "Confirm requests by outcome", ["outcome"], registry=r)
         self.uploads = Counter("docscan_uploads", "Uploads by outcome", ["outcome"], registry=r)
+        self.coalesced = Counter(
+            "docscan_coalesced",
+            "Requests answered from a concurrent identical request's decision",
+            ["action"],
+            registry=r,
+        )
         self.enqueue_failures = Counter(
             "docscan_enqueue_failures", "Jobs that could not be enqueued", ["job"], registry=r
         )

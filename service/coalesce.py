@@ -1,0 +1,77 @@
+"""Single flight: concurrent requests for the same decision, in one process, share one decision.
+
+The first request for a key leads: it runs the decision in a task of its own, so its client going away
+does not cancel what the others wait for. Requests for the same key that arrive while the flight is
+open follow: they await the leader's outcome (or its exception) instead of deciding again. The leader
+closes its flight to newcomers at the point after which its outcome could no longer be ordered inside a
+newcomer's request (see ``Flight.close``); whoever comes later starts a new flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Flight(Generic[K, V]):
+    """One decision in progress, and the requests waiting for it."""
+
+    def __init__(self, group: SingleFlight[K, V], key: K) -> None:
+        self._group = group
+        self._key = key
+        self.followers = 0
+        self.future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+
+    def close(self) -> None:
+        """Let no more requests join: the decision's outcome is about to stop describing the present."""
+        self._group._close(self._key, self)
+
+
+class SingleFlight(Generic[K, V]):
+    """Open flights by key; never shared across keys."""
+
+    def __init__(self) -> None:
+        self._open: dict[K, Flight[K, V]] = {}
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    async def run(self, key: K, decide: Callable[[Flight[K, V]], Awaitable[V]]) -> tuple[V, bool]:
+        """Join the open flight for ``key``, or lead a new one that runs ``decide``.
+
+        :param decide: the decision; it gets its flight, to close it early
+        :return: the outcome, and whether this request led (``False``: it followed)
+        """
+        flight = self._open.get(key)
+        if flight is not None:
+            flight.followers += 1
+            # shield: a follower that goes away must not cancel the outcome the others wait for
+            return await asyncio.shield(flight.future), False
+        flight = Flight(self, key)
+        self._open[key] = flight
+        task = asyncio.ensure_future(self._lead(flight, decide))
+        await asyncio.shield(task)
+        return flight.future.result(), True
+
+    async def _lead(self, flight: Flight[K, V], decide: Callable[[Flight[K, V]], Awaitable[V]]) -> None:
+        try:
+            outcome = await decide(flight)
+        except asyncio.CancelledError:
+            flight.future.cancel()
+            raise
+        except Exception as exc:
+            flight.future.set_exception(exc)
+            # Followers re-raise it and so does the leader; mark it retrieved in case nobody follows.
+            flight.future.exception()
+        else:
+            flight.future.set_result(outcome)
+        finally:
+            flight.close()
+
+    def _close(self, key: K, flight: Flight[K, V]) -> None:
+        if self._open.get(key) is flight:
+            del self._open[key]
