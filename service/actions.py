@@ -9,6 +9,7 @@ claim their Idempotency-Key before they act and store their answer after (``idem
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -159,6 +160,8 @@ class DocumentActions:
         self._metrics = metrics
         self._count = _Counters(metrics)
         self._flights: SingleFlight[tuple[Any, ...], Outcome] = SingleFlight()
+        metrics.coalesced_waiting.set_function(lambda: self._flights.waiting)
+        self._coalesced = {action: metrics.coalesced.labels(str(action)) for action in Action}
         self._ttl = timedelta(seconds=settings.idempotency_ttl_seconds)
         self._stale = timedelta(seconds=settings.idempotency_pending_seconds)
         self._retry_after = {"Retry-After": str(settings.retry_after_seconds)}
@@ -218,7 +221,7 @@ class DocumentActions:
         except BaseException:
             await self._release(hold)
             raise
-        await enqueue(
+        job = enqueue(
             self._arq,
             QUICK_SCAN,
             str(target.document_id),
@@ -228,7 +231,7 @@ class DocumentActions:
             metrics=self._metrics,
         )
         answer = Answer(_reply(201, doc, location_of))
-        await self._complete(hold, answer.reply)
+        await asyncio.gather(job, self._complete(hold, answer.reply))
         self._count.inc(Action.UPLOAD, "created")
         logger.info("uploaded document %s (%s, %d bytes)", target.document_id, file.content_type, len(file.content))
         return Outcome(answer=answer, key=key, key_bound=key is not None)
@@ -254,7 +257,6 @@ class DocumentActions:
                 return outcome.result()
             answer = await self._follow(outcome, target, key, Action.RESCAN, explain)
             if answer is not None:
-                self._metrics.coalesced.labels("rescan").inc()
                 return answer
         # Each flight it followed left it to decide alone (the state kept changing): decide without coalescing.
         return (await self._decide_rescan(None, target, key, location_of)).result()
@@ -310,17 +312,20 @@ class DocumentActions:
     async def _accepted_rescan(
         self, doc: Doc, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
     ) -> Outcome:
-        await enqueue(
-            self._arq,
-            QUICK_SCAN,
-            str(target.document_id),
-            token,
-            job_id=quick_scan_job_id(target.document_id, token),
-            queue_name=self._settings.queue_name,
-            metrics=self._metrics,
-        )
         answer = Answer(_reply(202, doc, location_of))
-        await self._complete(hold, answer.reply)
+        # The job and the stored answer are independent: one round trip of waiting for both.
+        await asyncio.gather(
+            enqueue(
+                self._arq,
+                QUICK_SCAN,
+                str(target.document_id),
+                token,
+                job_id=quick_scan_job_id(target.document_id, token),
+                queue_name=self._settings.queue_name,
+                metrics=self._metrics,
+            ),
+            self._complete(hold, answer.reply),
+        )
         self._count.inc("rescan", "accepted")
         logger.info("rescan of %s accepted", target.document_id, extra={"document_id": str(target.document_id)})
         return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=key is not None)
@@ -357,7 +362,6 @@ class DocumentActions:
                 return outcome.result()
             answer = await self._follow_confirm(outcome, target, topic, language, token, key, location_of)
             if answer is not None:
-                self._metrics.coalesced.labels("confirm").inc()
                 return answer
         return (await self._decide_confirm(None, target, topic, language, token, key, location_of)).result()
 
@@ -384,16 +388,18 @@ class DocumentActions:
                 )
                 _close(flight)
                 if doc is not None:
-                    await enqueue(
-                        self._arq,
-                        HAND_OFF,
-                        str(target.document_id),
-                        job_id=hand_off_job_id(target.document_id),
-                        queue_name=self._settings.queue_name,
-                        metrics=self._metrics,
-                    )
                     answer = Answer(_reply(202, doc, location_of))
-                    await self._complete(hold, answer.reply)
+                    await asyncio.gather(
+                        enqueue(
+                            self._arq,
+                            HAND_OFF,
+                            str(target.document_id),
+                            job_id=hand_off_job_id(target.document_id),
+                            queue_name=self._settings.queue_name,
+                            metrics=self._metrics,
+                        ),
+                        self._complete(hold, answer.reply),
+                    )
                     self._count.inc("confirm", "confirmed")
                     logger.info("document %s confirmed", target.document_id)
                     return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=bool(key))
@@ -472,6 +478,23 @@ class DocumentActions:
         The follower's request overlapped the leader's decision, so it is ordered right after it: it meets
         the state the leader saw (a refusal) or made (an accepted request).
         """
+        try:
+            answer = await self._derive(outcome, target, key, action, explain)
+        except Problem:
+            self._coalesced[action].inc()
+            raise
+        if answer is not None:
+            self._coalesced[action].inc()
+        return answer
+
+    async def _derive(
+        self,
+        outcome: Outcome,
+        target: Target,
+        key: Key | None,
+        action: Action,
+        explain: Callable[[Doc | None], Answer | Problem | None],
+    ) -> Answer | None:
         if key is not None:
             if outcome.key is not None and key.key == outcome.key.key:
                 if key.fingerprint == outcome.key.fingerprint:

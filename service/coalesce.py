@@ -36,9 +36,8 @@ class SingleFlight(Generic[K, V]):
 
     def __init__(self) -> None:
         self._open: dict[K, Flight[K, V]] = {}
-
-    def __len__(self) -> int:
-        return len(self._open)
+        #: requests waiting for another request's decision right now
+        self.waiting = 0
 
     async def run(self, key: K, decide: Callable[[Flight[K, V]], Awaitable[V]]) -> tuple[V, bool]:
         """Join the open flight for ``key``, or lead a new one that runs ``decide``.
@@ -49,8 +48,12 @@ class SingleFlight(Generic[K, V]):
         flight = self._open.get(key)
         if flight is not None:
             flight.followers += 1
-            # shield: a follower that goes away must not cancel the outcome the others wait for
-            return await asyncio.shield(flight.future), False
+            self.waiting += 1
+            try:
+                # shield: a follower that goes away must not cancel the outcome the others wait for
+                return await asyncio.shield(flight.future), False
+            finally:
+                self.waiting -= 1
         flight = Flight(self, key)
         self._open[key] = flight
         task = asyncio.ensure_future(self._lead(flight, decide))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 @dataclass
@@ -26,6 +26,11 @@ class Metrics:
             "docscan_coalesced",
             "Requests answered from a concurrent identical request's decision",
             ["action"],
+            registry=r,
+        )
+        self.coalesced_waiting = Gauge(
+            "docscan_coalesced_waiting",
+            "Requests waiting right now for a concurrent identical request's decision",
             registry=r,
         )
         self.enqueue_failures = Counter(

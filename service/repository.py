@@ -249,7 +249,7 @@ class DocumentRepository:
                 raise OutcomeUnknown(f"rescan of {document_id}: {again}") from exc
             if doc is not None and doc.get("scan", {}).get("token") == token:
                 return doc
-            return None
+            raise  # it did not happen: the store's failure is the answer, not a refusal
 
     async def try_confirm(
         self,
