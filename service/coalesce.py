@@ -2,7 +2,7 @@
 
 The first request for a key leads: it runs the decision in a task of its own, so its client going away
 does not cancel what the others wait for. Requests for the same key that arrive while the flight is
-open follow: they await the leader's outcome (or its exception) instead of deciding again. The leader
+open follow: they wait for the leader's outcome (or its exception) instead of deciding again. The leader
 closes its flight to newcomers at the point after which its outcome could no longer be ordered inside a
 newcomer's request (see ``Flight.close``); whoever comes later starts a new flight.
 """
@@ -23,12 +23,21 @@ class Flight(Generic[K, V]):
     def __init__(self, group: SingleFlight[K, V], key: K) -> None:
         self._group = group
         self._key = key
-        self.followers = 0
-        self.future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+        # One future per follower: a follower that goes away cancels its own, never the others'.
+        self.waiters: list[asyncio.Future[V]] = []
 
     def close(self) -> None:
         """Let no more requests join: the decision's outcome is about to stop describing the present."""
         self._group._close(self._key, self)
+
+    def _settle(self, outcome: V | None, error: BaseException | None) -> None:
+        for waiter in self.waiters:
+            if waiter.done():
+                continue
+            if error is not None:
+                waiter.set_exception(error)
+            else:
+                waiter.set_result(outcome)  # type: ignore[arg-type]
 
 
 class SingleFlight(Generic[K, V]):
@@ -47,34 +56,37 @@ class SingleFlight(Generic[K, V]):
         """
         flight = self._open.get(key)
         if flight is not None:
-            flight.followers += 1
+            waiter: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+            flight.waiters.append(waiter)
             self.waiting += 1
             try:
-                # shield: a follower that goes away must not cancel the outcome the others wait for
-                return await asyncio.shield(flight.future), False
+                return await waiter, False
             finally:
                 self.waiting -= 1
         flight = Flight(self, key)
         self._open[key] = flight
+        # The decision runs in a task of its own: the leader's client going away must not cancel it.
         task = asyncio.ensure_future(self._lead(flight, decide))
-        await asyncio.shield(task)
-        return flight.future.result(), True
+        # If the leader went away, its followers still got the exception: it was not lost.
+        task.add_done_callback(_retrieve)
+        return await asyncio.shield(task), True
 
-    async def _lead(self, flight: Flight[K, V], decide: Callable[[Flight[K, V]], Awaitable[V]]) -> None:
+    async def _lead(self, flight: Flight[K, V], decide: Callable[[Flight[K, V]], Awaitable[V]]) -> V:
         try:
             outcome = await decide(flight)
-        except asyncio.CancelledError:
-            flight.future.cancel()
-            raise
-        except Exception as exc:
-            flight.future.set_exception(exc)
-            # Followers re-raise it and so does the leader; mark it retrieved in case nobody follows.
-            flight.future.exception()
-        else:
-            flight.future.set_result(outcome)
-        finally:
+        except BaseException as exc:
             flight.close()
+            flight._settle(None, exc)
+            raise
+        flight.close()
+        flight._settle(outcome, None)
+        return outcome
 
     def _close(self, key: K, flight: Flight[K, V]) -> None:
         if self._open.get(key) is flight:
             del self._open[key]
+
+
+def _retrieve(task: asyncio.Task[object]) -> None:
+    if not task.cancelled():
+        task.exception()

@@ -86,7 +86,9 @@ async def get_scan(request: web.Request) -> web.Response:
 @routes.post(SCAN_PATH + "/rescan", name="rescan_document")
 async def rescan_document(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
-    body = load_body(RESCAN, await _json_body(request, required=False))
+    raw = await _json_body(request, required=False)
+    # Rescan takes no options: an empty object (the usual body) has nothing to validate.
+    body = load_body(RESCAN, raw) if raw != {} else {}
     key = request_key(request, Action.RESCAN, child, str(document_id), body)
     target = Target(document_id, child, identity.user_id)
     answer = await request.app[actions_key].rescan(target, key, location_of(request, child))
