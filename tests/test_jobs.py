@@ -18,7 +18,7 @@ from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_i
 from service.repository import DocumentRepository, utcnow
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
-from tests.conftest import queued_job_ids
+from tests.helpers import counted, queued_job_ids
 
 
 def a_second_later() -> datetime:
@@ -116,8 +116,8 @@ async def test_expired_lease_is_requeued_with_a_new_token(
     final = await repo.get_by_id(doc["_id"])
     assert final is not None
     assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token
-    assert metrics.scans.labels("ready")._value.get() == 1
-    assert metrics.scans.labels("skipped")._value.get() == 1
+    assert counted(metrics, "docscan_scans", outcome="ready") == 1
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 1
 
 
 async def test_expired_lease_after_the_attempt_limit_fails(
@@ -288,7 +288,7 @@ async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(
     final = await repo.get_by_id(doc["_id"])
     assert final is not None
     assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token and final["scan"]["runs"] == 1
-    assert metrics.scans.labels("skipped")._value.get() == 1  # the retired job wrote nothing
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 1  # the retired job wrote nothing
 
 
 async def test_a_cancelled_scan_gives_its_request_back(

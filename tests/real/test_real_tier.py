@@ -15,9 +15,9 @@ import pytest
 from bson import ObjectId
 
 from service.repository import DocumentRepository
-from tests.conftest import CHILD, USER
 from tests.corpus import PASSAGES, image_bytes
-from tests.real.conftest import Api, Cluster, all_settled, documents_by_id, free_port, metric, stage_events, wait_for
+from tests.helpers import CHILD, USER
+from tests.real.harness import Api, Cluster, all_settled, documents_by_id, free_port, metric, stage_events, wait_for
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(240)]
 
