@@ -53,7 +53,7 @@ def mongo_ctx(db: Any = None) -> Any:
         app[repository_key] = DocumentRepository(database, history_limit=settings.stage_history_limit)
         yield
         if client is not None:
-            close_client(client)
+            await close_client(client)
 
     return ctx
 

@@ -13,7 +13,8 @@ import aiohttp
 import pytest
 from pymongo import AsyncMongoClient, MongoClient
 
-from tests.real.harness import Api, Cluster, RedisServer, start_standin, terminate
+from service.settings import Settings
+from tests.real.harness import Api, Cluster, RedisServer, spawn_standin, terminate
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,7 @@ def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if url:
         yield url
         return
-    proc, url = start_standin(tmp_path_factory.mktemp("standin"))
+    proc, url = spawn_standin(tmp_path_factory.mktemp("standin"))
     try:
         yield url
     finally:
@@ -63,12 +64,23 @@ async def db(mongo_url: str, mongo_db: str) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, mongo_url: str, mongo_db: str, redis_server: RedisServer) -> Iterator[Cluster]:
+def mongo_driver() -> str:
+    """The driver of the service's processes: ``MONGO_DRIVER`` of the shell that runs the tests, else the default.
+
+    A test parametrized over ``mongo_driver`` runs on each driver it names instead.
+    """
+    return Settings.from_env({"MONGO_DRIVER": os.environ.get("MONGO_DRIVER", "")}).mongo_driver
+
+
+@pytest.fixture
+def cluster(
+    tmp_path: Path, mongo_url: str, mongo_db: str, redis_server: RedisServer, mongo_driver: str
+) -> Iterator[Cluster]:
     """A clean stage: Redis running and empty, a new database; every process started through it is stopped."""
     if not redis_server.running:
         redis_server.start()
     redis_server.flush()
-    made = Cluster(tmp_path, mongo_url, mongo_db, redis_server)
+    made = Cluster(tmp_path, mongo_url, mongo_db, redis_server, mongo_driver)
     try:
         yield made
         made.assert_alive()

@@ -224,7 +224,7 @@ def _listening(proc: Proc) -> str | None:
     return match.group(1) if match else None
 
 
-def start_standin(directory: Path) -> tuple[Proc, str]:
+def spawn_standin(directory: Path) -> tuple[Proc, str]:
     """Start the MongoDB stand-in as a process of its own and return it with its ``mongodb://`` URL.
 
     :param directory: where its log goes
@@ -246,10 +246,13 @@ def start_standin(directory: Path) -> tuple[Proc, str]:
 class Cluster:
     """Starts the service's commands as processes against the shared servers, and stops all of them."""
 
-    def __init__(self, directory: Path, mongo_url: str, mongo_db: str, redis_server: RedisServer) -> None:
+    def __init__(
+        self, directory: Path, mongo_url: str, mongo_db: str, redis_server: RedisServer, mongo_driver: str
+    ) -> None:
         self.directory = directory
         self.mongo_url = mongo_url
         self.mongo_db = mongo_db
+        self.mongo_driver = mongo_driver
         self.redis = redis_server
         self.procs: list[Proc] = []
         #: processes the test stopped or killed on purpose
@@ -261,6 +264,7 @@ class Cluster:
         env.update(
             MONGO_URL=self.mongo_url,
             MONGO_DB=self.mongo_db,
+            MONGO_DRIVER=self.mongo_driver,
             REDIS_URL=self.redis.url,
             JWT_SECRET=JWT_SECRET,
             LOG_FORMAT="text",
@@ -287,6 +291,7 @@ class Cluster:
             [sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, f"migrations failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        assert f"MongoDB driver {self.mongo_driver} " in done.stderr, done.stderr
         return done.stdout
 
     async def start_web(self, count: int = 1, **settings: object) -> list[Proc]:
@@ -298,7 +303,12 @@ class Cluster:
             procs.append(self._spawn("web", [sys.executable, "-m", "service"], env, port))
         for proc in procs:
             await self.wait_ready(proc)
+            self.assert_driver(proc)
         return procs
+
+    def assert_driver(self, proc: Proc) -> None:
+        """Fail unless the process logged that its MongoDB client is on the cluster's driver."""
+        assert f"MongoDB driver {self.mongo_driver} " in proc.output(), f"{proc.name}:\n{proc.tail()}"
 
     async def wait_ready(self, proc: Proc, timeout: float = START_TIMEOUT) -> None:
         """Wait until a web process answers ``/readyz`` with 200 (MongoDB and Redis reachable)."""
@@ -343,6 +353,7 @@ class Cluster:
             return "worker ready" in proc.output()
 
         await wait_for(ready, START_TIMEOUT, f"{proc.name} to log 'worker ready'")
+        self.assert_driver(proc)
         return proc
 
     async def metrics(self, proc: Proc) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
