@@ -14,10 +14,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from motor.motor_asyncio import AsyncIOMotorClient
 from pymongo.errors import PyMongoError
 
 from migrations.runner import Database, LockBusy, MigrationError, MigrationRunner
+from service.mongo import close_client, create_client
 from service.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -99,13 +99,12 @@ async def _status(runner: MigrationRunner, out: TextIO) -> int:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
-        settings.mongo_url, tz_aware=True, appname="docscan-migrate"
-    )
+    # The service's own factory: the same driver, timeouts and retryable writes as web and worker.
+    client = create_client(settings, appname="docscan-migrate")
     try:
         return await run(args, client[settings.mongo_db])
     finally:
-        client.close()
+        await close_client(client)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -58,7 +58,7 @@ def mongo_ctx(db: Any = None, repository: DocumentRepository | None = None) -> A
         app[keys_key] = IdempotencyKeys(database)
         yield
         if client is not None:
-            close_client(client)
+            await close_client(client)
 
     return ctx
 

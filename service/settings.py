@@ -7,6 +7,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+#: the MongoDB client libraries ``MONGO_DRIVER`` may name: Motor, or PyMongo's native ``AsyncMongoClient``
+MONGO_DRIVERS = ("motor", "pymongo")
+#: the client used when ``MONGO_DRIVER`` is not set; the rescan benchmark compares the two (see the README)
+DEFAULT_MONGO_DRIVER = "motor"
+
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
@@ -79,6 +84,7 @@ class Settings:
     mongo_url: str = ""
     mongo_db: str = "docscan"
     mongo_timeout_ms: int = 10_000
+    mongo_driver: str = DEFAULT_MONGO_DRIVER
     redis_url: str = ""
     queue_name: str = "scan"
     deep_queue_name: str = "deep"
@@ -151,6 +157,9 @@ class Settings:
         algorithms = tuple(a.strip() for a in _str(environ, "JWT_ALGORITHMS").split(",") if a.strip())
         secret = environ.get("JWT_SECRET", "")
         public_key = environ.get("JWT_PUBLIC_KEY", "")
+        mongo_driver = _str(environ, "MONGO_DRIVER", DEFAULT_MONGO_DRIVER).lower() or DEFAULT_MONGO_DRIVER
+        if mongo_driver not in MONGO_DRIVERS:
+            raise SettingsError(f"MONGO_DRIVER must be one of {', '.join(MONGO_DRIVERS)}, got {mongo_driver!r}")
         engine = _str(environ, "SCAN_ENGINE", "local").lower()
         if engine not in {"local", "hosted"}:
             raise SettingsError(f"SCAN_ENGINE must be 'local' or 'hosted', got {engine!r}")
@@ -174,6 +183,7 @@ class Settings:
             mongo_url=mongo_url,
             mongo_db=_str(environ, "MONGO_DB", "docscan") or "docscan",
             mongo_timeout_ms=_int(environ, "MONGO_TIMEOUT_MS", 10_000, minimum=100),
+            mongo_driver=mongo_driver,
             redis_url=redis_url,
             queue_name=_str(environ, "QUEUE_NAME", "scan") or "scan",
             deep_queue_name=_str(environ, "DEEP_QUEUE_NAME", "deep") or "deep",

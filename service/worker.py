@@ -51,7 +51,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     if ctx.pop("_owns_scanner", False):
         await ctx["scanner"].close()
     if "_mongo_client" in ctx:
-        close_client(ctx.pop("_mongo_client"))
+        await close_client(ctx.pop("_mongo_client"))
     if "_metrics_server" in ctx:
         ctx.pop("_metrics_server").shutdown()
 

@@ -11,7 +11,7 @@ from arq.connections import ArqRedis
 
 from service.repository import DocumentRepository
 from service.settings import Settings
-from tests.conftest import CHILD, queued_job_ids
+from tests.helpers import CHILD, queued_job_ids
 
 READY = {
     "scan_status": "ready",

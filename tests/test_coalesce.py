@@ -23,7 +23,7 @@ from service.metrics import Metrics
 from service.queue import hand_off_job_id
 from service.repository import DocumentRepository
 from service.settings import Settings
-from tests.conftest import CHILD, doc_url, queued_job_ids
+from tests.helpers import CHILD, doc_url, queued_job_ids
 from tests.openapi_contract import ContractClient, validated
 from tests.test_scans import READY
 

@@ -14,7 +14,7 @@ from service.idempotency import Action
 from service.queue import hand_off_job_id
 from service.repository import IdempotencyKeys, utcnow
 from service.settings import Settings
-from tests.conftest import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
+from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
 from tests.test_documents import DOCS, form
 from tests.test_scans import READY
 

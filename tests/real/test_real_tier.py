@@ -15,9 +15,10 @@ import pytest
 from bson import ObjectId
 
 from service.repository import DocumentRepository
-from tests.conftest import CHILD, USER
+from service.settings import MONGO_DRIVERS
 from tests.corpus import PASSAGES, image_bytes
-from tests.real.conftest import Api, Cluster, all_settled, documents_by_id, free_port, metric, stage_events, wait_for
+from tests.helpers import CHILD, USER
+from tests.real.harness import Api, Cluster, all_settled, documents_by_id, free_port, metric, stage_events, wait_for
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(240)]
 
@@ -70,6 +71,8 @@ def assert_scans(outcomes: Counter[str], ready: int) -> None:
     )
 
 
+# The storm and the migrations run on both drivers in every run; the rest on MONGO_DRIVER (see conftest.mongo_driver).
+@pytest.mark.parametrize("mongo_driver", MONGO_DRIVERS)
 async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
     cluster: Cluster,
     api: Api,
@@ -373,6 +376,7 @@ async def store_legacy(db: Any) -> dict[str, dict[str, Any]]:
     return legacy
 
 
+@pytest.mark.parametrize("mongo_driver", MONGO_DRIVERS)
 async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
     cluster: Cluster,
     api: Api,
