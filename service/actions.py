@@ -218,6 +218,13 @@ class DocumentActions:
                 content=file.content,
                 token=token,
             )
+        except OutcomeUnknown:
+            # The document may exist: keep the key pending; a retry finds out from the document.
+            raise ServiceUnavailable(
+                "The document store did not answer; the upload may or may not have been stored. Retry with the "
+                "same Idempotency-Key.",
+                headers=self._retry_after,
+            ) from None
         except BaseException:
             await self._release(hold)
             raise
