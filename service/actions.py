@@ -569,20 +569,35 @@ class DocumentActions:
             if verdict is Verdict.IN_USE:
                 return Outcome(problem=self._in_use(), key=key)
             # REBUILD or INTERRUPTED: the document the earlier request acted on tells what it did.
-            earlier = Target(existing["document_id"], target.child_id, target.owner_id)
-            doc = await self._repo.get(earlier.document_id, earlier.child_id, earlier.owner_id)
-            if verdict is Verdict.REBUILD:
-                if doc is None:
-                    return Outcome(problem=NotFound("No such child profile or document."), key=key)
-                answer = Answer(_reply(_STATUS[action], doc, location_of), replayed=True)
-                return Outcome(answer=answer, key=key, key_bound=True)
-            if doc is not None and _happened(existing, action, doc):
-                reply = _reply(_STATUS[action], doc, location_of)
-                await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
-                return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
+            told = await self._from_document(existing, verdict, key, action, target, location_of)
+            if told is not None:
+                return told
             if await self._keys.reclaim(record, existing):
                 return _Hold(record["_id"], token)
         return Outcome(problem=self._in_use(), key=key)
+
+    async def _from_document(
+        self, existing: Doc, verdict: Verdict, key: Key, action: Action, target: Target, location_of: LocationOf
+    ) -> Outcome | None:
+        """The outcome of an earlier request with this key, told by its document; ``None``: it never acted."""
+        doc = await self._repo.get(existing["document_id"], target.child_id, target.owner_id)
+        if verdict is Verdict.REBUILD:
+            if doc is None:
+                return Outcome(problem=NotFound("No such child profile or document."), key=key)
+            answer = Answer(_reply(_STATUS[action], doc, location_of), replayed=True)
+            return Outcome(answer=answer, key=key, key_bound=True)
+        if doc is None:
+            return None
+        try:
+            happened = _happened(existing, action, doc)
+        except ServiceUnavailable as unknown:
+            # About this key only: followers without it decide on their own (the outcome is not shared).
+            return Outcome(problem=unknown, key=key)
+        if not happened:
+            return None
+        reply = _reply(_STATUS[action], doc, location_of)
+        await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
+        return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
 
     def _record(self, key: Key, action: Action, target: Target, token: str) -> Doc:
         return idempotency.new_record(

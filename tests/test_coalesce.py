@@ -21,10 +21,11 @@ from service.app import create_app
 from service.coalesce import SingleFlight
 from service.metrics import Metrics
 from service.queue import hand_off_job_id
-from service.repository import DocumentRepository
+from service.repository import DocumentRepository, IdempotencyKeys
 from service.settings import Settings
 from tests.conftest import CHILD, doc_url, queued_job_ids
 from tests.openapi_contract import ContractClient, validated
+from tests.test_idempotency import interrupted
 from tests.test_scans import READY
 
 
@@ -60,6 +61,24 @@ class PacedRepository(DocumentRepository):
         return await super().explain(document_id, child_id, owner_id)
 
 
+class PacedKeys(IdempotencyKeys):
+    """The real Idempotency-Key records; a claim waits for ``gate``."""
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.inside = 0
+
+    async def claim(self, record: Any) -> Any:
+        self.inside += 1
+        try:
+            await self.gate.wait()
+        finally:
+            self.inside -= 1
+        return await super().claim(record)
+
+
 async def until(condition: Callable[[], bool], what: str, deadline: float = 10.0) -> None:
     """Poll until ``condition`` holds; fail naming ``what`` after ``deadline`` seconds."""
     give_up = time.monotonic() + deadline
@@ -75,11 +94,22 @@ async def paced(db: Any) -> PacedRepository:
 
 
 @pytest.fixture
+async def paced_keys(db: Any) -> PacedKeys:
+    return PacedKeys(db)
+
+
+@pytest.fixture
 async def api(
-    aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis, metrics: Metrics, paced: PacedRepository
+    aiohttp_client: Any,
+    settings: Settings,
+    db: Any,
+    arq_pool: ArqRedis,
+    metrics: Metrics,
+    paced: PacedRepository,
+    paced_keys: PacedKeys,
 ) -> ContractClient:
-    client = await aiohttp_client(create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics, repository=paced))
-    return validated(client)
+    app = create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics, repository=paced, keys=paced_keys)
+    return validated(await aiohttp_client(app))
 
 
 def waiting(metrics: Metrics) -> float:
@@ -273,3 +303,34 @@ async def test_a_follower_that_leaves_does_not_cancel_the_decision() -> None:
     with pytest.raises(asyncio.CancelledError):
         await follower
     assert flights.waiting == 0
+
+
+async def test_a_key_whose_fate_cannot_be_told_answers_only_its_own_requests(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    paced_keys: PacedKeys,
+    metrics: Metrics,
+    db: Any,
+    settings: Settings,
+) -> None:
+    doc = await stored_doc(**READY)
+    # A keyed request was interrupted, and 16 accepted requests since have pushed its token out of memory.
+    await db["documents"].update_one(
+        {"_id": doc["_id"]}, {"$set": {"scan.recent_tokens": [f"t{n}" for n in range(16)]}}
+    )
+    await interrupted(db, doc, "lost", "forgotten", settings)
+    url = doc_url(doc, "rescan")
+    lost = {**auth, "Idempotency-Key": "lost"}
+    paced_keys.gate.clear()
+    leader = asyncio.ensure_future(api.post(url, headers=lost))
+    await until(lambda: paced_keys.inside == 1, "the leader's claim")
+    rest = [asyncio.ensure_future(api.post(url, headers=h)) for h in (lost, auth, auth, auth)]
+    await until(lambda: waiting(metrics) == 4, "every follower to wait for the leader")
+    paced_keys.gate.set()
+    responses = [await leader] + [await r for r in rest]
+    # The key's own requests cannot be told what happened to it...
+    assert [r.status for r in responses[:2]] == [503, 503]
+    assert "Idempotency-Key" in (await responses[1].json())["detail"]
+    # ...which says nothing about requests without it: they are decided, one scan and its in-flight refusals.
+    assert sorted(r.status for r in responses[2:]) == [202, 409, 409]
