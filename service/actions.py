@@ -225,6 +225,8 @@ class DocumentActions:
                 "same Idempotency-Key.",
                 headers=self._retry_after,
             ) from None
+        except asyncio.CancelledError:
+            raise  # stopped midway, the document may exist: the key stays pending, and its document tells
         except BaseException:
             await self._release(hold)
             raise
@@ -278,18 +280,22 @@ class DocumentActions:
             if isinstance(claimed, Outcome):
                 return claimed
             hold = claimed
+        accepted: Doc | None = None
+        swapping = False
         try:
             for _ in range(MAX_SWAPS):
-                doc = await self._repo.try_rescan(
+                swapping = True
+                accepted = await self._repo.try_rescan(
                     target.document_id,
                     target.child_id,
                     target.owner_id,
                     token=token,
                     idempotency_key=key.key if key else None,
                 )
+                swapping = False
                 _close(flight)
-                if doc is not None:
-                    return await self._accepted_rescan(doc, target, token, key, hold, location_of)
+                if accepted is not None:
+                    break
                 # Refused. This read only explains why; it decides nothing, so it needs only a few fields.
                 current = await self._repo.explain(target.document_id, target.child_id, target.owner_id)
                 refusal = state.explain_rescan(current)
@@ -310,11 +316,19 @@ class DocumentActions:
                 "the same Idempotency-Key, or poll the scan.",
                 headers=self._retry_after,
             ) from None
+        except asyncio.CancelledError:
+            # Stopped while its swap was out, the request may have been accepted: then too the key stays pending.
+            if not swapping:
+                await self._release(hold)
+            raise
         except BaseException:
             await self._release(hold)
             raise
-        await self._release(hold)
-        raise ServiceUnavailable("The document kept changing; try again.", headers=self._retry_after)
+        if accepted is None:
+            await self._release(hold)
+            raise ServiceUnavailable("The document kept changing; try again.", headers=self._retry_after)
+        # Accepted: whatever happens from here on, the key is not given up (a retry would start a second scan).
+        return await self._accepted_rescan(accepted, target, token, key, hold, location_of)
 
     async def _accepted_rescan(
         self, doc: Doc, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
