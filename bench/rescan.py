@@ -351,11 +351,16 @@ async def run(args: Any) -> int:
                 await bench.run("real", args.concurrent, 1)  # warm up: connections, caches
                 storm = {v: Sample() for v in variants}
                 single = {v: Sample() for v in variants}
-                # Round by round, each variant in turn: the machine's noise falls on all of them alike.
-                for _ in range(args.rounds):
-                    for v in variants:
+                # Round by round, each variant in turn: the machine's noise falls on all of them alike. The run
+                # right after a storm pays for what the storm left behind (garbage, a thousand idle connections):
+                # an unmeasured run takes that, and each round starts with another variant.
+                for round_no in range(args.rounds):
+                    turn = round_no % len(variants)
+                    order = variants[turn:] + variants[:turn]
+                    for v in order:
                         await bench.run(v, args.concurrent, 1, storm[v])
-                    for v in variants:
+                    await bench.run(order[0], 1, 1)
+                    for v in order:
                         await bench.run(v, 1, 1, single[v])
                 bench.http.close()
                 backend = f"MongoDB {args.mongo_url}" if args.mongo_url else "the wire stand-in"
