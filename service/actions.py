@@ -459,7 +459,8 @@ class DocumentActions:
     ) -> Answer | None:
         def explain(doc: Doc | None) -> Answer | Problem | None:
             refusal = state.explain_confirm(doc, topic, language, token)
-            if refusal is ConfirmRefusal.NONE or (refusal is ConfirmRefusal.SAME and not outcome.full):
+            # A success keeps the key it came with (bound to this request): a keyed one claims it on its own.
+            if refusal is ConfirmRefusal.NONE or (refusal is ConfirmRefusal.SAME and (not outcome.full or key)):
                 return None
             if refusal is ConfirmRefusal.SAME:
                 assert doc is not None

@@ -427,3 +427,21 @@ async def test_an_upload_stopped_midway_keeps_its_key(
     assert retry.status == 201 and retry.headers["Idempotency-Replayed"] == "true"
     assert (await retry.json())["id"] == str(record["document_id"])
     assert await db["documents"].count_documents({}) == 1 and await db["fs.files"].count_documents({}) == 1
+
+
+async def test_a_keyed_confirm_answered_by_a_flight_keeps_its_key(
+    api: Any, auth: dict[str, str], stored_doc: Any, paced: PacedRepository, metrics: Metrics
+) -> None:
+    doc = await stored_doc(**READY)
+    url = doc_url(doc, "confirm-scan")
+    same = {"topic": "mathematics", "language": "en"}
+    keyed = {**auth, "Idempotency-Key": "confirm-tap"}
+    leader, follower = await held_storm(
+        paced, metrics, api.post(url, json=same, headers=auth), [api.post(url, json=same, headers=keyed)]
+    )
+    assert leader.status == 202 and follower.status == 200
+    # A success keeps its key, bound to its request, however it was decided: another request with it is 422.
+    other = await api.post(url, json={"topic": "music", "language": "en"}, headers=keyed)
+    assert other.status == 422 and (await other.json())["type"] == "urn:docscan:problem:idempotency-key-reused"
+    again = await api.post(url, json=same, headers=keyed)
+    assert again.status == 200 and again.headers["Idempotency-Replayed"] == "true"
