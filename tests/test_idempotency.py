@@ -308,3 +308,15 @@ async def test_an_upload_whose_outcome_stays_unknown_keeps_its_key(
     retry = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
     assert retry.status == 201 and retry.headers["Idempotency-Replayed"] == "true"
     assert await db["documents"].count_documents({}) == 1 and await db["fs.files"].count_documents({}) == 1
+
+
+async def test_a_quoted_key_is_the_string_it_quotes(
+    api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    doc = await stored_doc(**READY)
+    first = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": '"tap \\"one\\""'})
+    assert first.status == 202
+    # The structured-field string "tap \"one\"" is the key tap "one", sent bare or quoted.
+    again = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": 'tap "one"'})
+    assert again.status == 202 and again.headers["Idempotency-Replayed"] == "true"
+    assert len(await queued_job_ids(arq_pool, settings)) == 1
