@@ -38,11 +38,12 @@ from .settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def mongo_ctx(db: Any = None, repository: DocumentRepository | None = None) -> Any:
+def mongo_ctx(db: Any = None, repository: DocumentRepository | None = None, keys: IdempotencyKeys | None = None) -> Any:
     """The MongoDB cleanup context; a ``db`` given by the caller (embedded mode, tests) is used and not closed.
 
     :param db: an already open database
     :param repository: the documents of ``db``, when the caller built them
+    :param keys: the Idempotency-Key records of ``db``, when the caller built them
     """
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
@@ -55,7 +56,7 @@ def mongo_ctx(db: Any = None, repository: DocumentRepository | None = None) -> A
             database = client[settings.mongo_db]
         app[mongo_db_key] = database
         app[repository_key] = repository or DocumentRepository(database, history_limit=settings.stage_history_limit)
-        app[keys_key] = IdempotencyKeys(database)
+        app[keys_key] = keys or IdempotencyKeys(database)
         yield
         if client is not None:
             await close_client(client)
@@ -100,6 +101,7 @@ def create_app(
     arq_pool: Any = None,
     metrics: Metrics | None = None,
     repository: DocumentRepository | None = None,
+    keys: IdempotencyKeys | None = None,
 ) -> web.Application:
     """Build the web application; it opens its connections when it starts.
 
@@ -107,6 +109,7 @@ def create_app(
     :param db: use this database instead of connecting to ``MONGO_URL`` (embedded mode, tests)
     :param arq_pool: use this arq pool instead of connecting to ``REDIS_URL``
     :param repository: the documents of ``db``, built by the caller (tests that pace the database)
+    :param keys: the Idempotency-Key records of ``db``, built by the caller (tests that pace them)
     """
     verifier = TokenVerifier.from_settings(settings)
     app = web.Application(
@@ -121,7 +124,7 @@ def create_app(
     if arq_pool is not None:
         app[arq_pool_key] = arq_pool
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
-    app.cleanup_ctx.append(mongo_ctx(db, repository))
+    app.cleanup_ctx.append(mongo_ctx(db, repository, keys))
     app.cleanup_ctx.append(arq_ctx)
     app.cleanup_ctx.append(actions_ctx)
     app.add_routes(health.routes)

@@ -105,7 +105,7 @@ async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
     # A malformed key is refused before the body is read.
-    parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    parse_idempotency_key(request.headers.getall("Idempotency-Key", []))
     settings = request.app[settings_key]
     part, content = await _read_file_part(request, settings.max_upload_bytes)
     if not content:
