@@ -16,6 +16,7 @@ from .auth import TokenVerifier, auth_middleware_factory
 from .handlers import documents, health, scans
 from .keys import (
     arq_pool_key,
+    lifecycle_key,
     metrics_key,
     mongo_client_key,
     mongo_db_key,
@@ -24,6 +25,7 @@ from .keys import (
     spec_key,
     verifier_key,
 )
+from .lifecycle import Lifecycle, lifecycle_middleware_factory
 from .logs import request_id_middleware
 from .metrics import Metrics
 from .mongo import close_client, create_client
@@ -91,12 +93,21 @@ def create_app(
     :param arq_pool: use this arq pool instead of connecting to ``REDIS_URL``
     """
     verifier = TokenVerifier.from_settings(settings)
+    lifecycle = Lifecycle(settings.max_uploads_in_flight, settings.retry_after_seconds)
     app = web.Application(
-        # metrics outside the error middleware, so error answers are counted too
-        middlewares=[request_id_middleware, metrics_middleware, error_middleware, auth_middleware_factory(verifier)],
+        # metrics outside the error middleware, so error answers are counted too; the lifecycle inside it, so
+        # its 503s are rendered like any other problem
+        middlewares=[
+            request_id_middleware,
+            metrics_middleware,
+            error_middleware,
+            lifecycle_middleware_factory(lifecycle),
+            auth_middleware_factory(verifier),
+        ],
         client_max_size=settings.max_upload_bytes + 1024 * 1024,
     )
     app[settings_key] = settings
+    app[lifecycle_key] = lifecycle
     app[verifier_key] = verifier
     app[metrics_key] = metrics or Metrics()
     app[spec_key] = resources.files("service").joinpath("openapi.yaml").read_bytes()

@@ -8,6 +8,7 @@ from aiohttp import web
 from arq.connections import ArqRedis
 
 from .auth import TokenVerifier
+from .lifecycle import Lifecycle
 from .metrics import Metrics
 from .repository import DocumentRepository
 from .settings import Settings
@@ -21,3 +22,4 @@ arq_pool_key = web.AppKey("arq_pool", ArqRedis)
 verifier_key = web.AppKey("verifier", TokenVerifier)
 metrics_key = web.AppKey("metrics", Metrics)
 spec_key = web.AppKey("openapi_spec", bytes)
+lifecycle_key = web.AppKey("lifecycle", Lifecycle)
