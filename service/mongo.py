@@ -12,10 +12,11 @@ from .settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def create_client(settings: Settings) -> Any:
+def create_client(settings: Settings, appname: str = "docscan") -> Any:
     """A client for ``MONGO_URL``, or an in-memory mongomock client in the embedded mode.
 
     :param settings: the service settings
+    :param appname: how the process names itself to the server (in its logs and ``currentOp``)
     """
     if not settings.mongo_url:
         from mongomock_motor import AsyncMongoMockClient
@@ -29,7 +30,7 @@ def create_client(settings: Settings) -> Any:
         connectTimeoutMS=5000,
         # A bound on every operation: a `majority` write never hangs when a majority of the set is down.
         timeoutMS=settings.mongo_timeout_ms,
-        appname="docscan",
+        appname=appname,
     )
 
 
