@@ -72,6 +72,17 @@ async def arq_ctx(app: web.Application) -> AsyncIterator[None]:
     await pool.aclose()
 
 
+async def jwks_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The HTTP client of the token key set, when ``JWT_JWKS_URL`` is set."""
+    jwks = app[verifier_key].jwks
+    if jwks is None:
+        yield
+        return
+    await jwks.open()
+    yield
+    await jwks.close()
+
+
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -116,6 +127,7 @@ def create_app(
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
     app.cleanup_ctx.append(mongo_ctx(db))
     app.cleanup_ctx.append(arq_ctx)
+    app.cleanup_ctx.append(jwks_ctx)
     app.add_routes(health.routes)
     app.add_routes(documents.routes)
     app.add_routes(scans.routes)
