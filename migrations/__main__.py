@@ -19,10 +19,10 @@ from pymongo.errors import PyMongoError
 from migrations.runner import Database, LockBusy, MigrationError, MigrationRunner
 from service.logs import setup_logging
 from service.mongo import close_client, create_client
-from service.settings import Settings, SettingsError
-from service.startup import StartupError, settings_line, version, wait_for_stores
+from service.settings import Settings, SettingsError, without_credentials
+from service.startup import StartupError, version, wait_for_stores
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("migrations.__main__")  # not "__main__", under python -m
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -131,7 +131,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print("MONGO_URL is not set: the embedded in-memory mode keeps no data and needs no migrations.")
         return EXIT_OK
     setup_logging(settings.log_level, settings.log_json)
-    log.info("docscan %s migrate %s: %s", version(), args.command, settings_line(settings))
+    log.info(
+        "docscan %s migrate %s: mongo=%s mongo_db=%s",
+        version(),
+        args.command,
+        without_credentials(settings.mongo_url),
+        settings.mongo_db,
+    )
     try:
         code = asyncio.run(_main(args, settings))
     except (MigrationError, PyMongoError) as exc:

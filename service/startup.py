@@ -62,7 +62,7 @@ def _reason(exc: BaseException) -> str:
         return "no answer"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     # pymongo appends the whole topology description; the first clause says what failed.
-    return text.split(", Timeout:")[0][:300]
+    return text.split(", Timeout:")[0].split(" (configured timeouts")[0][:300]
 
 
 async def _retry_until(deadline: float, attempt: Callable[[], Awaitable[object]], what: str) -> None:
@@ -76,7 +76,9 @@ async def _retry_until(deadline: float, attempt: Callable[[], Awaitable[object]]
                 await attempt()
             return
         except (TimeoutError, OSError, PyMongoError, RedisError) as exc:
-            last = exc
+            # An attempt cut short by the deadline says less than the failure before it.
+            if last is None or not isinstance(exc, TimeoutError):
+                last = exc
         await asyncio.sleep(min(_RETRY_DELAY, max(0.0, deadline - time.monotonic())))
 
 
@@ -103,7 +105,15 @@ async def wait_for_stores(settings: Settings, *, mongo: bool = True, redis: bool
 
 
 async def _ping_mongo(settings: Settings, deadline: float, what: str) -> StartupError | None:
-    client = create_client(settings, appname="docscan-startup")
+    # Shorter than one attempt, so that the driver says why (refused, unknown host) before the attempt ends.
+    selection_ms = int(min(_ATTEMPT_SECONDS, settings.startup_timeout_seconds) * 400)
+    selection_ms = max(100, selection_ms)
+    # timeoutMS bounds server selection too (it overrides serverSelectionTimeoutMS), so both are set.
+    client = create_client(
+        settings.replace(mongo_timeout_ms=selection_ms),
+        appname="docscan-startup",
+        server_selection_timeout_ms=selection_ms,
+    )
     try:
         await _retry_until(deadline, lambda: client.admin.command("ping"), what)
     except StartupError as exc:
