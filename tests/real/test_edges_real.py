@@ -136,3 +136,19 @@ async def test_the_procfile_runs_under_honcho_after_the_release_step(cluster: Cl
         assert "docscan web stopped" in output and "worker stopped" in output, output
     finally:
         terminate(proc)
+
+
+def test_migrations_log_in_the_log_format_and_say_each_thing_once(cluster: Cluster) -> None:
+    env = cluster.env(LOG_FORMAT="json")
+    env.pop("REDIS_URL")
+    done = subprocess.run(
+        [sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    messages = [json.loads(line)["message"] for line in done.stderr.splitlines()]  # every log line is JSON
+    assert len(messages) == len(set(messages)), messages
+    assert any("examined" in message for message in messages)
+    assert messages[0].startswith("docscan ") and "finished (exit code 0)" in messages[-1]
+    summary = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in summary] == ["0001 indexes", "0002 validator", "0003 backfill_legacy"]
+    assert not any(line in message for line in summary for message in messages)
