@@ -19,6 +19,7 @@ from .keys import (
     actions_key,
     arq_pool_key,
     keys_key,
+    lifecycle_key,
     metrics_key,
     mongo_client_key,
     mongo_db_key,
@@ -27,6 +28,7 @@ from .keys import (
     spec_key,
     verifier_key,
 )
+from .lifecycle import Lifecycle, lifecycle_middleware_factory
 from .logs import request_id_middleware
 from .metrics import Metrics
 from .mongo import close_client, create_client
@@ -83,6 +85,17 @@ async def actions_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def jwks_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The HTTP client of the token key set, when ``JWT_JWKS_URL`` is set."""
+    jwks = app[verifier_key].jwks
+    if jwks is None:
+        yield
+        return
+    await jwks.open()
+    yield
+    await jwks.close()
+
+
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -112,12 +125,21 @@ def create_app(
     :param keys: the Idempotency-Key records of ``db``, built by the caller (tests that pace them)
     """
     verifier = TokenVerifier.from_settings(settings)
+    lifecycle = Lifecycle(settings.max_uploads_in_flight, settings.retry_after_seconds)
     app = web.Application(
-        # metrics outside the error middleware, so error answers are counted too
-        middlewares=[request_id_middleware, metrics_middleware, error_middleware, auth_middleware_factory(verifier)],
+        # metrics outside the error middleware, so error answers are counted too; the lifecycle inside it, so
+        # its 503s are rendered like any other problem
+        middlewares=[
+            request_id_middleware,
+            metrics_middleware,
+            error_middleware,
+            lifecycle_middleware_factory(lifecycle),
+            auth_middleware_factory(verifier),
+        ],
         client_max_size=settings.max_upload_bytes + 1024 * 1024,
     )
     app[settings_key] = settings
+    app[lifecycle_key] = lifecycle
     app[verifier_key] = verifier
     app[metrics_key] = metrics or Metrics()
     app[spec_key] = resources.files("service").joinpath("openapi.yaml").read_bytes()
@@ -126,6 +148,7 @@ def create_app(
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
     app.cleanup_ctx.append(mongo_ctx(db, repository, keys))
     app.cleanup_ctx.append(arq_ctx)
+    app.cleanup_ctx.append(jwks_ctx)
     app.cleanup_ctx.append(actions_ctx)
     app.add_routes(health.routes)
     app.add_routes(documents.routes)

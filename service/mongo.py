@@ -18,12 +18,13 @@ from .settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def create_client(settings: Settings, appname: str = "docscan") -> Any:
+def create_client(settings: Settings, appname: str = "docscan", server_selection_timeout_ms: int = 5000) -> Any:
     """A client for ``MONGO_URL`` on the driver ``MONGO_DRIVER`` names, or an in-memory mongomock client in the
     embedded mode.
 
     :param settings: the service settings
-    :param appname: the name the server logs for this client's connections
+    :param appname: how the process names itself to the server (in its logs and ``currentOp``)
+    :param server_selection_timeout_ms: how long an operation waits for a reachable server
     """
     if not settings.mongo_url:
         from mongomock_motor import AsyncMongoMockClient
@@ -32,7 +33,7 @@ def create_client(settings: Settings, appname: str = "docscan") -> Any:
     options: dict[str, Any] = {
         "tz_aware": True,
         "retryWrites": True,
-        "serverSelectionTimeoutMS": 5000,
+        "serverSelectionTimeoutMS": server_selection_timeout_ms,
         "connectTimeoutMS": 5000,
         # A bound on every operation: a `majority` write never hangs when a majority of the set is down.
         "timeoutMS": settings.mongo_timeout_ms,

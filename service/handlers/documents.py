@@ -78,8 +78,9 @@ async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPar
                         f"The file is larger than {max_bytes} bytes.", extensions={"max_bytes": max_bytes}
                     )
             found = (part, bytes(content))
-    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
-        raise MalformedBody(f"The multipart body could not be read: {exc}") from None
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError):
+        # Never aiohttp's text: it quotes the body.
+        raise MalformedBody("The multipart body could not be read.") from None
     if found is None:
         raise MalformedBody("The form has no part named 'file'.")
     return found

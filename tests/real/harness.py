@@ -285,14 +285,15 @@ class Cluster:
         return proc
 
     def migrate(self) -> str:
-        """Run ``python -m migrations up`` (the Procfile's release command) and return its report."""
+        """Run ``python -m migrations up`` (the release command) and return what it printed: its summary on
+        stdout and its log (what each version did) on stderr."""
         env = {k: v for k, v in self.env().items() if k != "REDIS_URL"}
         done = subprocess.run(
             [sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, f"migrations failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
         assert f"MongoDB driver {self.mongo_driver} " in done.stderr, done.stderr
-        return done.stdout
+        return done.stdout + done.stderr
 
     async def start_web(self, count: int = 1, **settings: object) -> list[Proc]:
         """Start ``count`` web processes (``python -m service``) and wait until each answers ``/readyz``."""
