@@ -390,6 +390,7 @@ class Settings:
         return {
             "mongo": without_credentials(self.mongo_url) or "embedded",
             "mongo_db": self.mongo_db,
+            "mongo_driver": self.mongo_driver if self.mongo_url else "mongomock",
             "redis": without_credentials(self.redis_url) or "embedded",
             "queue": self.queue_name,
             "auth": auth,
