@@ -354,8 +354,9 @@ class Settings:
             scanner=scanner,
         )
         if not settings.idempotency_pending_seconds:
-            # Longer than any request can take: its Mongo calls, each bounded by MONGO_TIMEOUT_MS, and the enqueue.
-            pending = max(60, math.ceil(4 * settings.mongo_timeout_ms / 1000) + 10)
+            # Longer than any keyed request can take before it acts: its claim, up to three swaps each with its
+            # explaining read, a read-back, each bounded by MONGO_TIMEOUT_MS.
+            pending = max(60, math.ceil(9 * settings.mongo_timeout_ms / 1000) + 10)
             settings = settings.replace(idempotency_pending_seconds=pending)
         if settings.shutdown_drain_seconds >= settings.shutdown_grace_seconds:
             raise SettingsError(
