@@ -63,8 +63,8 @@ def _lighting(width: int, height: int, rng: random.Random, darkest: float) -> np
     cx, cy = rng.uniform(0, width), rng.uniform(0, height)
     radius = rng.uniform(0.25, 0.5) * max(width, height)
     blob = np.exp(-(((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius**2)))
-    field = 1.0 - (1.0 - darkest) * np.clip(0.7 * ramp + 0.5 * blob, 0.0, 1.0)
-    return field.astype(np.float32)
+    field: np.ndarray = (1.0 - (1.0 - darkest) * np.clip(0.7 * ramp + 0.5 * blob, 0.0, 1.0)).astype(np.float32)
+    return field
 
 
 def take_photo(text: str, seed: int) -> tuple[bytes, dict[str, float]]:
