@@ -6,15 +6,14 @@ import re
 from typing import Any
 
 from bson import ObjectId
-from lingua import Language
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .auth import CHILD_ID
+from .catalog import CONFIRMABLE_LANGUAGES, TOPICS
 from .problems import InvalidIdempotencyKey, InvalidParameter, ValidationFailed
-from .scanner import TOPICS
 
 #: every ISO 639-1 code a parent may confirm (the languages the detector family knows)
-ISO_639_1 = frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
+ISO_639_1 = CONFIRMABLE_LANGUAGES
 DOCUMENT_ID = re.compile(r"[0-9a-f]{24}")
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 #: RFC 8941 sf-string: printable ASCII in double quotes, with \" and \\ escaped

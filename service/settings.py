@@ -166,7 +166,8 @@ class ScannerSettings:
     :param hosted_model: model name sent to the hosted API
     :param hosted_api_key: bearer key for the hosted API
     :param hosted_retries: attempts per scan against the hosted API
-    :param threads: scans one process runs at the same time (text extraction, OCR)
+    :param processes: sandbox processes, so scans one worker runs at the same time
+    :param memory_mb: address space of each sandbox process, in MiB, Tesseract included
     """
 
     engine: str = "local"
@@ -176,7 +177,8 @@ class ScannerSettings:
     hosted_model: str = ""
     hosted_api_key: str = field(default="", repr=False)
     hosted_retries: int = 2
-    threads: int = 2
+    processes: int = 2
+    memory_mb: int = 1024
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ class Settings:
     #: a key claimed longer ago than this by a request that never answered belongs to an interrupted request
     idempotency_pending_seconds: int = 60
     worker_metrics_port: int = 0
-    #: jobs a worker runs at once; scans beyond the engine's threads wait for one
+    #: jobs a worker runs at once; scans beyond the sandbox's processes wait for one
     worker_max_jobs: int = 4
     port: int = 8080
     host: str = "0.0.0.0"
@@ -259,13 +261,14 @@ class Settings:
 
     @property
     def scan_job_timeout(self) -> int:
-        """Seconds arq gives one quick_scan job: the scan's time limit, after waiting its turn for an engine
-        thread, plus, for the hosted engine, each attempt at the provider and the backoff between them."""
+        """Seconds arq gives one quick_scan job: the scan's time limit, after waiting its turn for a sandbox
+        process, plus, for the hosted engine, each attempt at the provider and the backoff between them."""
         scanner = self.scanner
-        turns = math.ceil(self.worker_max_jobs / scanner.threads)
+        turns = math.ceil(self.worker_max_jobs / scanner.processes)
         seconds = scanner.timeout * turns
         if scanner.engine == "hosted":
             seconds += scanner.timeout * scanner.hosted_retries + 0.5 * 2**scanner.hosted_retries
+        # The 10 s cover the sandbox killing a process at the limit, or giving up on a stalled pool 5 s after it.
         return math.ceil(seconds) + 10
 
     def require_services(self) -> None:
@@ -303,7 +306,10 @@ class Settings:
             hosted_model=_str(environ, "SCAN_HOSTED_MODEL"),
             hosted_api_key=environ.get("SCAN_HOSTED_API_KEY", ""),
             hosted_retries=_int(environ, "SCAN_HOSTED_RETRIES", 2, minimum=1),
-            threads=_int(environ, "SCAN_THREADS", 2, minimum=1),
+            # SCAN_THREADS is this setting's name from before scans ran in processes.
+            processes=_int(environ, "SCAN_PROCESSES", _int(environ, "SCAN_THREADS", 2, minimum=1), minimum=1),
+            # The parsers and Tesseract's models already take about 450 MiB of a sandbox process's address space.
+            memory_mb=_int(environ, "SCAN_MEMORY_MB", 1024, minimum=768),
         )
         if engine == "hosted" and not (scanner.hosted_url and scanner.hosted_model):
             raise SettingsError("SCAN_ENGINE=hosted needs SCAN_HOSTED_URL and SCAN_HOSTED_MODEL")
@@ -375,7 +381,7 @@ class Settings:
             raise SettingsError(
                 f"SCAN_LEASE_SECONDS ({settings.scan_lease_seconds}) must be longer than a scan job "
                 f"may run ({settings.scan_job_timeout} s: the scan timeout for each turn a job "
-                "may wait for an engine thread, the hosted attempts, plus 10 s); leave it unset "
+                "may wait for a sandbox process, the hosted attempts, plus 10 s); leave it unset "
                 "to have it derived"
             )
         return settings

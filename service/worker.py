@@ -39,6 +39,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     if "scanner" not in ctx:
         ctx["scanner"] = create_scanner(settings.scanner)
         ctx["_owns_scanner"] = True
+    # The sandbox's processes start now, not on the first upload.
+    await ctx["scanner"].start()
     # Load the language models now, off the loop: built on the first scan they would stall the event loop
     # long enough for Redis connections to time out.
     await asyncio.to_thread(detector)

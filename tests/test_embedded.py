@@ -15,6 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.hostile import flate_bomb_pdf
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -56,6 +58,14 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
         base = f"http://127.0.0.1:{port}/api/v1/children/child-1/documents"
         headers = {"Authorization": f"Bearer {token}"}
         async with aiohttp.ClientSession(headers=headers) as http:
+            # A 4 GiB double-Flate bomb first: it may not take the process (web and worker) down.
+            bomb = aiohttp.FormData()
+            bomb.add_field(
+                "file", flate_bomb_pdf(4 << 30, passes=2), filename="bomb.pdf", content_type="application/pdf"
+            )
+            async with http.post(base, data=bomb) as resp:
+                assert resp.status == 201, await resp.text()
+                bomb_url = f"http://127.0.0.1:{port}" + (await resp.json())["links"]["scan"]
             form = aiohttp.FormData()
             form.add_field(
                 "file",
@@ -74,11 +84,20 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
                     break
                 assert time.monotonic() < deadline, scan
                 await asyncio.sleep(0.05)
+            while True:
+                async with http.get(bomb_url) as resp:
+                    bombed = await resp.json()
+                if bombed["scan_status"] == "failed":
+                    break
+                assert time.monotonic() < deadline, bombed
+                await asyncio.sleep(0.05)
             # One registry for web and worker: the scan the worker did is on the web's /metrics.
             async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
                 metrics = await resp.text()
             assert 'docscan_scans_total{outcome="ready"} 1.0' in metrics
             assert "process_resident_memory_bytes" in metrics and "python_info" in metrics
+        assert bombed["error"]["code"] == "too_complex"
+        assert proc.poll() is None
         assert scan["suggestion"]["language"] == "fr"
         assert scan["suggestion"]["topic"] in {"geography", "science"}
     finally:

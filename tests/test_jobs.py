@@ -345,3 +345,38 @@ async def test_a_request_claimed_too_often_fails_instead_of_looping(
     assert stored is not None
     assert stored["scan_status"] == "failed" and stored["scan_error"]["code"] == "scan_stalled"
     assert await queued_job_ids(arq_pool, settings) == []
+
+
+async def test_hostile_uploads_fail_with_stable_codes_and_the_worker_scans_on(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, run_worker: Any, db: Any
+) -> None:
+    from tests.hostile import bezier_bomb_pdf, blank_png, flate_bomb_pdf
+
+    hostile = [
+        (flate_bomb_pdf(1 << 30, passes=2), "application/pdf", "too_complex"),
+        (bezier_bomb_pdf(), "application/pdf", "too_complex"),
+        (blank_png(7700, 7700), "image/png", "too_large"),
+    ]
+    docs = []
+    for content, content_type, _code in hostile:
+        doc = await stored_doc(content=content)
+        await db["documents"].update_one({"_id": doc["_id"]}, {"$set": {"content_type": content_type}})
+        docs.append(doc)
+    ordinary = await stored_doc()
+    for doc in [*docs, ordinary]:
+        token = doc["scan"]["token"]
+        await enqueue(
+            arq_pool,
+            QUICK_SCAN,
+            str(doc["_id"]),
+            token,
+            job_id=quick_scan_job_id(doc["_id"], token),
+            queue_name=settings.queue_name,
+        )
+    await run_worker()
+    for doc, (_content, _type, code) in zip(docs, hostile, strict=True):
+        stored = await repo.get_by_id(doc["_id"])
+        assert stored is not None and stored["scan_status"] == "failed"
+        assert stored["scan_error"]["code"] == code
+    stored = await repo.get_by_id(ordinary["_id"])
+    assert stored is not None and stored["scan_status"] == "ready"

@@ -61,8 +61,8 @@ def test_an_unset_lease_outlasts_the_longest_job(environ: dict[str, str]) -> Non
     settings = Settings.from_env(environ)
     assert settings.scan_lease_seconds >= 120
     assert settings.scan_lease_seconds > settings.scan_job_timeout
-    # a job may wait for its turn at an engine thread, then scan for the full time limit
-    turns = -(-settings.worker_max_jobs // settings.scanner.threads)
+    # a job may wait for its turn at a sandbox process, then scan for the full time limit
+    turns = -(-settings.worker_max_jobs // settings.scanner.processes)
     assert settings.scan_job_timeout >= settings.scanner.timeout * turns
 
 
@@ -71,3 +71,13 @@ def test_web_and_worker_need_both_stores() -> None:
     with pytest.raises(SettingsError, match="both MONGO_URL and REDIS_URL"):
         Settings.from_env({"MONGO_URL": "mongodb://db"}).require_services()
     Settings.from_env({"MONGO_URL": "mongodb://db", "REDIS_URL": "redis://r"}).require_services()
+
+
+def test_sandbox_settings_are_read_with_the_old_name_as_a_fallback() -> None:
+    assert Settings.from_env({}).scanner.processes == 2
+    assert Settings.from_env({}).scanner.memory_mb == 1024
+    assert Settings.from_env({"SCAN_THREADS": "3"}).scanner.processes == 3
+    assert Settings.from_env({"SCAN_THREADS": "3", "SCAN_PROCESSES": "1"}).scanner.processes == 1
+    assert Settings.from_env({"SCAN_MEMORY_MB": "2048"}).scanner.memory_mb == 2048
+    with pytest.raises(SettingsError, match="SCAN_MEMORY_MB must be >= 768"):
+        Settings.from_env({"SCAN_MEMORY_MB": "256"})

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import time
 
+from service.catalog import SCAN_LANGUAGES, TOPICS, UNDETERMINED, UNKNOWN_TOPIC
 from service.settings import ScannerSettings
 
 from .extract import OcrConfig
 from .hosted import HostedScanner
 from .local import LocalScanner, scan_now
 from .result import (
-    SCAN_LANGUAGES,
-    TOPICS,
-    UNDETERMINED,
-    UNKNOWN_TOPIC,
     Alternative,
     CorruptContent,
     EmptyContent,
@@ -23,6 +20,7 @@ from .result import (
     Scanner,
     ScanResult,
     ScanTimeout,
+    TooComplex,
     TooLarge,
     TransientScanError,
     UnsupportedContent,
@@ -44,6 +42,7 @@ __all__ = [
     "ScanResult",
     "ScanTimeout",
     "Scanner",
+    "TooComplex",
     "TooLarge",
     "TransientScanError",
     "UnsupportedContent",

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import shutil
 import subprocess
 import time
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import charset_normalizer
 import pypdf
 import pypdfium2  # type: ignore[import-untyped]
-from PIL import Image, ImageOps
+from PIL import Image
+from pypdf.errors import LimitReachedError
 
-from .result import CorruptContent, EmptyContent, EngineUnavailable, ScanTimeout, TooLarge, UnsupportedContent
+from .budget import check_render_budget, pdf_limits
+from .ocr import open_image, read_image
+from .result import (
+    CorruptContent,
+    EmptyContent,
+    EngineUnavailable,
+    ScanTimeout,
+    TooComplex,
+    UnsupportedContent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +40,9 @@ MIN_TEXT_LAYER_LETTERS = 40
 MAX_CHARACTERS = 60_000
 #: Text PDFs are read up to this many pages for the same reason.
 MAX_TEXT_PAGES = 30
-#: Refuse absurd images instead of letting Pillow allocate gigabytes.
-MAX_IMAGE_PIXELS = 60_000_000
-#: OCR works best with text around 30 px high; small photos are scaled up to this width, huge ones down.
-OCR_MIN_WIDTH = 1400
-OCR_MAX_SIDE = 3500
+#: Scanned pages are rendered at this resolution, their longest side at most RENDER_MAX_SIDE pixels.
 PDF_RENDER_DPI = 200
+RENDER_MAX_SIDE = 3500
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,8 @@ def extract(content: bytes, content_type: str, ocr: OcrConfig, deadline: float) 
         return _extract_pdf(content, ocr, deadline)
     if media_type == "text/plain":
         return Extracted(_decode_text(content), 1, "text", False)
-    image = _open_image(content)
-    return Extracted(_ocr_image(image, ocr, deadline), 1, "image", True)
+    image = open_image(content)
+    return Extracted(_clean_or_empty(_ocr_image(image, ocr, deadline)), 1, "image", True)
 
 
 def _decode_text(content: bytes) -> str:
@@ -126,6 +131,11 @@ def _letters(text: str) -> int:
 
 
 def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
+    with pdf_limits():
+        return _read_pdf(content, ocr, deadline)
+
+
+def _read_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -145,6 +155,9 @@ def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
         _remaining(deadline)
         try:
             text = page.extract_text() or ""
+        except LimitReachedError as exc:
+            # A stream that inflates past the budget is a bomb, not a page: pdfium would inflate all of it.
+            raise TooComplex(detail=f"PDF text layer: {exc}") from exc
         except Exception as exc:
             logger.info("text layer of a PDF page could not be read: %r", exc)
             text = ""
@@ -156,28 +169,32 @@ def _extract_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
     text = "\n".join(parts)
     if _letters(text) >= MIN_TEXT_LAYER_LETTERS * max(1, read // 2):
         return Extracted(_clean_or_empty(text), read, "text_pdf", False)
-    return _ocr_pdf(content, ocr, deadline)
+    pages = min(page_count, ocr.max_pages)
+    for page in reader.pages[:pages]:
+        _remaining(deadline)
+        check_render_budget(page)
+    return _ocr_pdf(content, pages, ocr, deadline)
 
 
 def _clean_or_empty(text: str) -> str:
     return unicodedata.normalize("NFC", text[:MAX_CHARACTERS]).replace("\x00", "")
 
 
-def _ocr_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
+def _ocr_pdf(content: bytes, pages: int, ocr: OcrConfig, deadline: float) -> Extracted:
     try:
         document = pypdfium2.PdfDocument(content)
     except Exception as exc:
         raise CorruptContent("This PDF seems to be damaged and could not be opened.", detail=repr(exc)) from exc
     try:
         texts: list[str] = []
-        pages = min(len(document), ocr.max_pages)
+        pages = min(len(document), pages)
         for index in range(pages):
             _remaining(deadline)
             page = document[index]
             try:
                 width, height = page.get_size()
                 # Keep huge page formats (posters) within the OCR size limit.
-                scale = min(PDF_RENDER_DPI / 72, OCR_MAX_SIDE / max(width, height, 1.0))
+                scale = min(PDF_RENDER_DPI / 72, RENDER_MAX_SIDE / max(width, height, 1.0))
                 image = page.render(scale=scale, grayscale=True).to_pil()
             except Exception as exc:
                 raise CorruptContent("This PDF seems to be damaged and could not be opened.", detail=repr(exc)) from exc
@@ -189,68 +206,9 @@ def _ocr_pdf(content: bytes, ocr: OcrConfig, deadline: float) -> Extracted:
     return Extracted(_clean_or_empty("\n".join(texts)), pages, "scanned_pdf", True)
 
 
-def _open_image(content: bytes) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(content))
-            probe.verify()
-            image = Image.open(io.BytesIO(content))
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise TooLarge(detail=f"{image.width}x{image.height} pixels")
-            image.load()
-    except TooLarge:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise TooLarge(detail=repr(exc)) from exc
-    except Exception as exc:
-        raise CorruptContent(
-            "This photo seems to be damaged or incomplete. Please upload it again.", detail=repr(exc)
-        ) from exc
-    return image
-
-
-def _prepare(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        # Transparent pixels would turn black in grayscale and hide dark text.
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").split()[-1])
-        image = background
-    image = image.convert("L")
-    longest = max(image.size)
-    if longest > OCR_MAX_SIDE:
-        factor = OCR_MAX_SIDE / longest
-        image = image.resize((max(1, int(image.width * factor)), max(1, int(image.height * factor))))
-    elif image.width < OCR_MIN_WIDTH:
-        factor = min(OCR_MIN_WIDTH / max(image.width, 1), 4.0)
-        image = image.resize((int(image.width * factor), int(image.height * factor)), Image.Resampling.LANCZOS)
-    return image
-
-
 def _ocr_image(image: Image.Image, ocr: OcrConfig, deadline: float) -> str:
-    prepared = _prepare(image)
-    buffer = io.BytesIO()
-    prepared.save(buffer, format="PNG", compress_level=1)
     languages = "+".join(installed_ocr_languages(ocr.command, ocr.languages))
-    # One OpenMP thread per process: scans run side by side and oversubscribing two cores only slows them.
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    try:
-        completed = subprocess.run(
-            [ocr.command, "stdin", "stdout", "-l", languages, "--psm", "3"],
-            input=buffer.getvalue(),
-            capture_output=True,
-            timeout=_remaining(deadline),
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ScanTimeout(detail="tesseract killed at the deadline") from exc
-    except OSError as exc:
-        raise _unavailable(ocr.command, repr(exc)) from exc
-    if completed.returncode != 0:
-        raise _unavailable(ocr.command, completed.stderr.decode("utf-8", "replace")[-500:])
-    return completed.stdout.decode("utf-8", "replace")
+    return read_image(image, ocr.command, languages, deadline).text
 
 
 def _unavailable(command: str, detail: str) -> EngineUnavailable:

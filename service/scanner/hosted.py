@@ -10,14 +10,11 @@ from typing import Any
 
 import aiohttp
 
+from service.catalog import MAX_ALTERNATIVES, SCAN_LANGUAGES, TOPICS, UNDETERMINED, UNKNOWN_TOPIC
 from service.settings import ScannerSettings
 
 from .local import LocalScanner
 from .result import (
-    SCAN_LANGUAGES,
-    TOPICS,
-    UNDETERMINED,
-    UNKNOWN_TOPIC,
     Alternative,
     ProviderError,
     ScanResult,
@@ -29,7 +26,6 @@ logger = logging.getLogger(__name__)
 #: Characters of the document sent to the provider; the topic is clear long before and tokens cost money.
 MAX_PROMPT_CHARACTERS = 8000
 BACKOFF_SECONDS = 0.5
-MAX_ALTERNATIVES = 3
 
 SYSTEM_PROMPT = (
     "You classify school material that a parent uploaded for a child. Answer with one JSON object only: "
@@ -170,8 +166,12 @@ class HostedScanner:
                 await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
         raise TransientScanError(f"hosted provider unavailable after {attempts} attempts: {problem}")
 
+    async def start(self) -> None:
+        """Start the sandbox that reads the files."""
+        await self._local.start()
+
     async def close(self) -> None:
-        """Close the HTTP session and the extraction threads."""
+        """Close the HTTP session and the sandbox."""
         if self._session is not None:
             await self._session.close()
             self._session = None

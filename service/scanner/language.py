@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from .result import SCAN_LANGUAGES, UNDETERMINED
+from service.catalog import SCAN_LANGUAGES, UNDETERMINED
+
 from .text import tokens
 
 #: Fewer letters than this cannot be told apart reliably (a title, a single word).
@@ -112,8 +114,9 @@ def detector() -> LanguageDetector:
         return _detector
 
 
+@lru_cache(maxsize=1)
 def lingua_version() -> str:
-    """Return the installed lingua version for the audit trail."""
+    """Return the installed lingua version for the audit trail (read once: a lookup costs a millisecond)."""
     try:
         return metadata.version("lingua-language-detector")
     except metadata.PackageNotFoundError:

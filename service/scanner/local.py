@@ -5,27 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from importlib import metadata
-from typing import TypeVar
 
+from service.catalog import MAX_ALTERNATIVES, UNDETERMINED, UNKNOWN_TOPIC
 from service.settings import ScannerSettings
 
 from .extract import Extracted, OcrConfig, extract, tesseract_version
 from .language import LanguageGuess, detect_language, lingua_version
-from .result import UNDETERMINED, UNKNOWN_TOPIC, Alternative, ScanError, ScanResult, ScanTimeout
+from .result import Alternative, ScanError, ScanResult, ScanTimeout
+from .sandbox import ScanSandbox
 from .topics import TopicModel
 
 logger = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1"
-MAX_ALTERNATIVES = 3
 #: When the language is undetermined the pair (topic, language) is at best this sure, and at least half of it.
 UNDETERMINED_FACTOR = 0.4
 
 _model: TopicModel | None = None
-_T = TypeVar("_T")
 
 
 def topic_model() -> TopicModel:
@@ -36,7 +35,9 @@ def topic_model() -> TopicModel:
     return _model
 
 
+@lru_cache(maxsize=8)
 def _version(package: str) -> str:
+    # Looking a distribution up reads the disk: about a millisecond, as much as reading a text PDF.
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -96,7 +97,7 @@ def classify(extracted: Extracted, model_name: str) -> ScanResult:
 def scan_now(
     content: bytes, content_type: str, filename: str, *, ocr: OcrConfig | None = None, deadline: float | None = None
 ) -> ScanResult:
-    """Scan a file in the calling thread with the local engine.
+    """Scan a file in the calling thread with the local engine, outside the sandbox (trusted files: tests, benchmarks).
 
     :param content: the file's bytes
     :param content_type: the media type
@@ -114,82 +115,65 @@ def scan_now(
     return result
 
 
-def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], object]) -> None:
-    try:
-        loop.call_soon_threadsafe(callback)
-    except RuntimeError:
-        pass  # the loop is closed: nobody waits for the slot any more
-
-
 class LocalScanner:
-    """Scans with pypdf, Tesseract, lingua and the built-in topic model, in a bounded thread pool.
+    """Reads files in the scan sandbox (child processes with memory, CPU and time limits), then suggests topic
+    and language with lingua and the built-in topic model in this process, from the text alone.
 
-    :param settings: timeout and OCR page limit
+    :param settings: time limit, memory limit, processes and OCR page limit
     :param tesseract_cmd: the tesseract executable
-    :param workers: scans that may run at the same time (default: ``settings.threads``)
     """
 
     name = "local"
 
-    def __init__(self, settings: ScannerSettings, *, tesseract_cmd: str = "tesseract", workers: int = 0) -> None:
-        workers = workers or settings.threads
-        self._timeout = settings.timeout
+    def __init__(self, settings: ScannerSettings, *, tesseract_cmd: str = "tesseract") -> None:
         self._ocr = OcrConfig(command=tesseract_cmd, max_pages=settings.ocr_max_pages)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
-        # A scan's time limit starts when a thread is free for it, not while it waits for one.
-        self._slots = asyncio.Semaphore(workers)
+        self.sandbox = ScanSandbox(
+            processes=settings.processes, memory_mb=settings.memory_mb, timeout=settings.timeout, ocr=self._ocr
+        )
+        # The text is bounded (MAX_CHARACTERS), so classifying it takes milliseconds; a thread keeps the loop free.
+        self._executor = ThreadPoolExecutor(max_workers=settings.processes, thread_name_prefix="classify")
 
     @property
     def ocr(self) -> OcrConfig:
         """Return how this engine calls Tesseract."""
         return self._ocr
 
+    async def start(self) -> None:
+        """Start the sandbox's processes now rather than on the first scan."""
+        await self.sandbox.start()
+
     async def extract(self, content: bytes, content_type: str, filename: str) -> Extracted:
-        """Read a file's text off the event loop, within the time limit.
+        """Read a file's text in the sandbox, within the limits.
 
         :param content: the file's bytes
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        return await self._run(lambda deadline: extract(content, content_type, self._ocr, deadline), filename)
+        outcome = await self.sandbox.extract(content, content_type, filename)
+        if outcome.extracted is None:  # the sandbox raises for every failed outcome; this is a broken promise
+            raise ScanError(detail="the sandbox returned neither text nor an error")
+        return outcome.extracted
 
     async def scan(self, content: bytes, content_type: str, filename: str) -> ScanResult:
-        """Scan a file off the event loop, within the time limit.
+        """Read a file in the sandbox and suggest its topic and language.
 
         :param content: the file's bytes
         :param content_type: the media type
         :param filename: the name the parent gave the file
         """
-        return await self._run(
-            lambda deadline: scan_now(content, content_type, filename, ocr=self._ocr, deadline=deadline), filename
-        )
-
-    async def _run(self, call: Callable[[float], _T], filename: str) -> _T:
-        """Run ``call(deadline)`` on a free engine thread; the time limit starts once it has one."""
+        extracted = await self.extract(content, content_type, filename)
         loop = asyncio.get_running_loop()
-        await self._slots.acquire()
-        deadline = time.monotonic() + self._timeout
         try:
-            work = self._executor.submit(call, deadline)
-        except BaseException:
-            self._slots.release()
-            raise
-        # The slot is free when the thread is, not when the caller stops waiting (a cancelled or timed-out
-        # scan keeps its thread until the deadline): a later scan must not queue behind it on the clock.
-        work.add_done_callback(lambda _: _call_soon(loop, self._slots.release))
-        try:
-            async with asyncio.timeout(self._timeout):
-                return await asyncio.wrap_future(work)
-        except TimeoutError:
-            # The thread notices the deadline at its next check and Tesseract is killed at it.
-            logger.warning("scan of %r passed its %.1f s limit", filename, self._timeout)
-            raise ScanTimeout(detail=f"over {self._timeout} s") from None
-        except ScanError:
-            raise
+            result = await loop.run_in_executor(
+                self._executor, classify, extracted, describe_model(extracted, self._ocr)
+            )
         except Exception as exc:
-            logger.exception("unexpected failure scanning %r", filename)
+            logger.exception("unexpected failure classifying %r", filename)
             raise ScanError(detail=repr(exc)) from exc
+        logger.debug("scanned %r: %s/%s %.2f", filename, result.topic, result.language, result.confidence)
+        return result
 
     async def close(self) -> None:
-        """Stop the thread pool; scans still running finish at their deadline."""
+        """Stop the sandbox's processes and the classification threads."""
+        await self.sandbox.close()
         self._executor.shutdown(wait=False, cancel_futures=True)

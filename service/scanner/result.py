@@ -5,24 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-TOPICS: tuple[str, ...] = (
-    "mathematics",
-    "science",
-    "history",
-    "geography",
-    "language_literature",
-    "foreign_language",
-    "music",
-    "arts",
-    "computing",
-    "physical_education",
-    "religion_ethics",
-)
-UNKNOWN_TOPIC = "unknown"
-
-SCAN_LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de", "es", "it", "pt")
-UNDETERMINED = "und"
-
 INPUT_KINDS: tuple[str, ...] = ("text_pdf", "scanned_pdf", "image", "text")
 
 
@@ -122,6 +104,16 @@ class TooLarge(ScanError):
     default_message: ClassVar[str] = "This file is too large to scan. Please upload a smaller photo or document."
 
 
+class TooComplex(ScanError):
+    """Reading the file needs more memory or work than a scan may spend (a compression bomb, a drawing of
+    millions of strokes), or the process reading it crashed."""
+
+    code: ClassVar[str] = "too_complex"
+    default_message: ClassVar[str] = (
+        "This file is too complex to scan. Please upload a photo or a simpler copy of the document."
+    )
+
+
 class ScanTimeout(ScanError):
     """The scan took longer than its time limit."""
 
@@ -160,5 +152,8 @@ class Scanner(Protocol):
         :param filename: the name the parent gave the file
         """
 
+    async def start(self) -> None:
+        """Get ready to scan (start the sandbox's processes); scanning starts them too when this was not called."""
+
     async def close(self) -> None:
-        """Release whatever the engine holds (threads, HTTP sessions)."""
+        """Release whatever the engine holds (processes, HTTP sessions)."""

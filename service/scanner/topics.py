@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service.catalog import TOPICS, UNDETERMINED
+
 from .lexicon import LANGUAGE_NAMES, LEXICON, LEXICON_VERSION
-from .result import TOPICS, UNDETERMINED
 from .text import fold, tokens
 
 #: Shortest stem allowed for prefix terms: shorter ones match unrelated words.
