@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -68,8 +69,24 @@ PreconditionFailed = _problem("PreconditionFailed", 412, "precondition-failed", 
 IdempotencyKeyReused = _problem("IdempotencyKeyReused", 422, "idempotency-key-reused", "Idempotency key reused")
 InvalidIdempotencyKey = _problem("InvalidIdempotencyKey", 400, "invalid-idempotency-key", "Invalid idempotency key")
 MethodNotAllowed = _problem("MethodNotAllowed", 405, "method-not-allowed", "Method not allowed")
+NotAcceptable = _problem("NotAcceptable", 406, "not-acceptable", "Not acceptable")
+RangeNotSatisfiable = _problem("RangeNotSatisfiable", 416, "range-not-satisfiable", "Range not satisfiable")
 ServiceUnavailable = _problem("ServiceUnavailable", 503, "service-unavailable", "Service unavailable")
 InternalError = _problem("InternalError", 500, "internal-error", "Internal error")
+
+
+# What may stand in a URI path as it is (RFC 3986 pchar and "/"), or an escape that is already complete.
+_NOT_PATH = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+")
+
+
+def instance_of(request: web.Request) -> str:
+    """The request's path as a valid URI reference: as sent, without the query, anything else percent-encoded.
+
+    :param request: the request a problem answers
+    """
+    # Not request.path: it is decoded, so it may hold spaces, control characters or a bare "%".
+    raw = request.raw_path.split("?", 1)[0].split("#", 1)[0]
+    return _NOT_PATH.sub(lambda m: quote_from_bytes(m.group().encode("utf-8", "surrogateescape"), safe=""), raw)
 
 
 def problem_response(problem: Problem, request: web.Request) -> web.Response:
@@ -83,7 +100,7 @@ def problem_response(problem: Problem, request: web.Request) -> web.Response:
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
-        "instance": request.path,
+        "instance": instance_of(request),
         "request_id": current_request_id(),
     }
     body.update(problem.extensions)

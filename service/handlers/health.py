@@ -16,12 +16,12 @@ routes = web.RouteTableDef()
 READY_TIMEOUT = 2.0
 
 
-@routes.get("/healthz", name="healthz")
+@routes.get("/healthz", name="healthz", allow_head=False)
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-@routes.get("/readyz", name="readyz")
+@routes.get("/readyz", name="readyz", allow_head=False)
 async def readyz(request: web.Request) -> web.Response:
     async def check(name: str, probe: Awaitable[object]) -> str:
         try:
@@ -43,7 +43,7 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/metrics", name="metrics")
+@routes.get("/metrics", name="metrics", allow_head=False)
 async def metrics(request: web.Request) -> web.Response:
     response = web.Response(body=request.app[metrics_key].render())
     response.content_type = "text/plain"
@@ -51,6 +51,6 @@ async def metrics(request: web.Request) -> web.Response:
     return response
 
 
-@routes.get("/openapi.yaml", name="openapi")
+@routes.get("/openapi.yaml", name="openapi", allow_head=False)
 async def openapi(request: web.Request) -> web.Response:
     return web.Response(body=request.app[spec_key], content_type="application/yaml")
