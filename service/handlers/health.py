@@ -1,4 +1,4 @@
-"""Liveness, readiness, metrics and the API contract."""
+"""Liveness, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 
-from ..keys import arq_pool_key, metrics_key, repository_key, spec_key
+from ..keys import arq_pool_key, metrics_key, repository_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -49,8 +49,3 @@ async def metrics(request: web.Request) -> web.Response:
     response.content_type = "text/plain"
     response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
     return response
-
-
-@routes.get("/openapi.yaml", name="openapi", allow_head=False)
-async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[spec_key], content_type="application/yaml")
