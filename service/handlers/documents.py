@@ -1,4 +1,4 @@
-"""Uploading and listing a child's documents."""
+"""Uploading, listing and reading a child's documents."""
 
 from __future__ import annotations
 
@@ -15,10 +15,17 @@ from pymongo.errors import PyMongoError
 from .. import state
 from ..auth import require_child
 from ..keys import arq_pool_key, metrics_key, repository_key, settings_key
-from ..problems import IdempotencyKeyReused, MalformedBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from ..problems import (
+    IdempotencyKeyReused,
+    MalformedBody,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from ..queue import QUICK_SCAN, enqueue, quick_scan_job_id
 from ..repository import DocumentRepository, new_token, utcnow
-from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_idempotency_key
+from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_document_id, parse_idempotency_key
 from ..views import decode_cursor, document_view, encode_cursor
 
 logger = logging.getLogger(__name__)
@@ -196,7 +203,7 @@ def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> w
     )
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents")
+@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents", allow_head=False)
 async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -211,3 +218,14 @@ async def list_documents(request: web.Request) -> web.Response:
             "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
         }
     )
+
+
+@routes.get("/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}", name="get_document", allow_head=False)
+async def get_document(request: web.Request) -> web.Response:
+    child = parse_child_id(request.match_info["child"])
+    document_id = parse_document_id(request.match_info["document"])
+    identity = require_child(request, child)
+    doc = await request.app[repository_key].get(document_id, child, identity.user_id)
+    if doc is None:
+        raise NotFound("No such child profile or document.")
+    return web.json_response(document_view(doc, scan_url(request, child, document_id)))
