@@ -13,7 +13,7 @@ from aiohttp.typedefs import Handler
 from arq import create_pool
 
 from .auth import TokenVerifier, auth_middleware_factory
-from .handlers import content, docs, documents, health, scans
+from .handlers import content, deletion, docs, documents, health, scans
 from .keys import (
     arq_pool_key,
     metrics_key,
@@ -111,5 +111,6 @@ def create_app(
     app.add_routes(documents.routes)
     app.add_routes(scans.routes)
     app.add_routes(content.routes)
+    app.add_routes(deletion.routes)
     app.add_routes(docs.routes)
     return app
