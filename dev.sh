@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer entry point: `./dev.sh run` starts the service on the embedded default,
-# `./dev.sh test` installs what the tests need and runs the whole suite.
+# `./dev.sh test` installs what the tests need and runs the whole suite,
+# `./dev.sh clients` generates the API clients from openapi.yaml and checks them against the service.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,6 +27,26 @@ system_deps() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $APT_PACKAGES python3-venv >/dev/null
+}
+
+# What only the client checks need: Java for openapi-generator (its jar comes in the PyPI package),
+# Node and npm for openapi-typescript and tsc.
+client_system_deps() {
+  local missing=()
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing system packages for the client checks: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+node_deps() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 }
 
 python_deps() {
@@ -59,6 +80,14 @@ case "${1:-}" in
     "$VENV/bin/ruff" format --check service migrations tests bench
     "$VENV/bin/mypy"
     ;;
+  clients)
+    shift
+    system_deps
+    client_system_deps
+    python_deps "test,clients"
+    node_deps
+    exec "$VENV/bin/python" -m pytest clients "$@"
+    ;;
   bench)
     shift
     system_deps
@@ -66,7 +95,7 @@ case "${1:-}" in
     exec "$VENV/bin/python" -m bench "$@"
     ;;
   *)
-    echo "usage: $0 run|test|lint|bench [args]" >&2
+    echo "usage: $0 run|test|lint|clients|bench [args]" >&2
     exit 2
     ;;
 esac
