@@ -30,11 +30,12 @@ system_deps() {
 }
 
 # What only the client checks need: Java for openapi-generator (its jar comes in the PyPI package),
-# Node and npm for openapi-typescript and tsc.
+# Node and npm for openapi-typescript and tsc, curl for the commands the banner and the README show.
 client_system_deps() {
   local missing=()
   command -v java >/dev/null || missing+=(default-jre-headless)
   command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v curl >/dev/null || missing+=(curl)  # the commands the banner and the README give
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing system packages for the client checks: ${missing[*]}"
   local sudo=""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import os
 import re
 import signal
@@ -46,7 +47,10 @@ OAS31_NOTICE = "OpenAPI 3.1 support is still in beta"
 @dataclass(frozen=True)
 class Service:
     url: str
+    port: int
     token: str
+    #: everything the service printed, its start-up banner first
+    log: Path
 
 
 def free_port() -> int:
@@ -78,7 +82,7 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             found = re.search(r"Ready token[^\n]*\n\s*(\S+)", log.read_text(errors="replace"))
             token = found.group(1) if found else None
             time.sleep(0.2)
-        yield Service(url, token)
+        yield Service(url, port, token, log)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -325,3 +329,62 @@ def test_schemathesis_finds_nothing(embedded: Service) -> None:
     print(summary)
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
     assert re.search(r"\d+ generated, \d+ passed", summary), summary
+
+
+# -- the commands the banner and the README give to paste --
+
+
+def _json_values(text: str) -> list[Any]:
+    """The JSON documents curl printed one after another, and any other line as text."""
+    values: list[Any] = []
+    decoder = json.JSONDecoder()
+    position = 0
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            value, position = text[position:end], end
+        values.append(value)
+    return values
+
+
+def _paste(script: str, cwd: Path) -> list[Any]:
+    # A login shell's defaults: no pipefail, so `curl | grep -q` in a loop behaves as it does for a person.
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return _json_values(done.stdout)
+
+
+@pytest.mark.timeout(150)
+def test_the_banner_commands_work_when_pasted(embedded: Service, tmp_path: Path) -> None:
+    banner = embedded.log.read_text(errors="replace")
+    block = banner.split("Try it (paste into a shell):\n", 1)[1].split("\n\n", 1)[0]
+    assert f"localhost:{embedded.port}" in block and embedded.token in block
+    uploaded, listed = _paste(block, tmp_path)
+    assert uploaded["filename"] == "homework.txt" and uploaded["scan"]["scan_status"] == "queued"
+    assert uploaded["id"] in [item["id"] for item in listed["items"]]
+    assert f"http://localhost:{embedded.port}/docs" in banner
+
+
+@pytest.mark.timeout(150)
+def test_the_readme_commands_work_when_pasted(embedded: Service, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    marker = "<!-- tests: clients/test_clients.py runs this block against the embedded service -->\n```sh\n"
+    block = readme.split(marker, 1)[1].split("```", 1)[0]
+    token_line = "TOKEN='<the token ./dev.sh run printed>'"
+    assert token_line in block and "localhost:8080" in block
+    script = block.replace(token_line, f"TOKEN='{embedded.token}'").replace(
+        "localhost:8080", f"localhost:{embedded.port}"
+    )
+    uploaded, scan, confirmed, deleted = _paste(script, tmp_path)
+    assert uploaded["scan"]["scan_status"] == "queued"
+    assert scan["scan_status"] == "ready" and scan["document_id"] == uploaded["id"]
+    assert confirmed["scan"]["validation_status"] == "confirmed"
+    assert deleted == 204
+    content = "Fractions: add 1/4 + 2/4, then write 3/4 as a decimal.\n"
+    assert (tmp_path / "homework-copy.txt").read_text() == content
