@@ -45,11 +45,12 @@ async def delete_document(
     """Delete one document and its content, in the order the module describes.
 
     :param target: from ``DocumentRepository.deletion_target``
-    :return: whether the deletion finished (``False``: the deep pipeline is still to be told)
+    :return: whether this call removed the document (``False``: a concurrent deletion did, or a crashed one had)
     """
     await repo.begin_deletion(target)
-    await repo.delete_document(target["_id"], target["child_profile_id"], target["owner_id"])
-    return await finish_deletion(repo, pool, settings, target, metrics)
+    removed = await repo.delete_document(target["_id"], target["child_profile_id"], target["owner_id"])
+    await finish_deletion(repo, pool, settings, target, metrics)
+    return removed
 
 
 async def finish_deletion(
@@ -89,13 +90,12 @@ async def erase_child(
 ) -> int:
     """Delete every document of a child uploaded by this owner, then any content of theirs no document points at.
 
-    :return: how many documents were deleted
+    :return: how many documents this call deleted (a concurrent erasure deletes the others)
     """
     deleted = 0
     while batch := await repo.documents_of(child_id, owner_id, ERASE_BATCH):
         for target in batch:
-            await delete_document(repo, pool, settings, target, metrics)
-            deleted += 1
+            deleted += await delete_document(repo, pool, settings, target, metrics)
     # Uploads whose document was never inserted (and whose clean-up failed) left content behind.
     while orphans := await repo.content_of_owner(child_id, owner_id, ERASE_BATCH):
         for file_id in orphans:

@@ -187,7 +187,7 @@ async def test_a_deletion_waits_for_redis_to_tell_the_deep_pipeline(
         port = sock.getsockname()[1]
     down = ArqRedis(host="127.0.0.1", port=port, socket_connect_timeout=1)
     try:
-        assert await erasure.delete_document(repo, down, settings, target, metrics) is False
+        assert await erasure.delete_document(repo, down, settings, target, metrics) is True
     finally:
         await down.aclose()
     assert await db.documents.count_documents({}) == 0
