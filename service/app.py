@@ -12,10 +12,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from arq import create_pool
 
+from .actions import DocumentActions
 from .auth import TokenVerifier, auth_middleware_factory
 from .handlers import content, deletion, docs, documents, health, scans
 from .keys import (
+    actions_key,
     arq_pool_key,
+    keys_key,
     metrics_key,
     mongo_client_key,
     mongo_db_key,
@@ -30,16 +33,17 @@ from .metrics import Metrics
 from .mongo import close_client, create_client
 from .problems import error_middleware
 from .queue import redis_settings
-from .repository import DocumentRepository
+from .repository import DocumentRepository, IdempotencyKeys
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def mongo_ctx(db: Any = None) -> Any:
+def mongo_ctx(db: Any = None, repository: DocumentRepository | None = None) -> Any:
     """The MongoDB cleanup context; a ``db`` given by the caller (embedded mode, tests) is used and not closed.
 
     :param db: an already open database
+    :param repository: the documents of ``db``, when the caller built them
     """
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
@@ -51,7 +55,8 @@ def mongo_ctx(db: Any = None) -> Any:
             app[mongo_client_key] = client
             database = client[settings.mongo_db]
         app[mongo_db_key] = database
-        app[repository_key] = DocumentRepository(database, history_limit=settings.stage_history_limit)
+        app[repository_key] = repository or DocumentRepository(database, history_limit=settings.stage_history_limit)
+        app[keys_key] = IdempotencyKeys(database)
         yield
         if client is not None:
             close_client(client)
@@ -71,6 +76,13 @@ async def arq_ctx(app: web.Application) -> AsyncIterator[None]:
     await pool.aclose()
 
 
+async def actions_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[actions_key] = DocumentActions(
+        app[settings_key], app[repository_key], app[keys_key], app[arq_pool_key], app[metrics_key]
+    )
+    yield
+
+
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -83,13 +95,19 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 
 def create_app(
-    settings: Settings, *, db: Any = None, arq_pool: Any = None, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    db: Any = None,
+    arq_pool: Any = None,
+    metrics: Metrics | None = None,
+    repository: DocumentRepository | None = None,
 ) -> web.Application:
     """Build the web application; it opens its connections when it starts.
 
     :param settings: the service settings
     :param db: use this database instead of connecting to ``MONGO_URL`` (embedded mode, tests)
     :param arq_pool: use this arq pool instead of connecting to ``REDIS_URL``
+    :param repository: the documents of ``db``, built by the caller (tests that pace the database)
     """
     verifier = TokenVerifier.from_settings(settings)
     app = web.Application(
@@ -105,8 +123,9 @@ def create_app(
     if arq_pool is not None:
         app[arq_pool_key] = arq_pool
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
-    app.cleanup_ctx.append(mongo_ctx(db))
+    app.cleanup_ctx.append(mongo_ctx(db, repository))
     app.cleanup_ctx.append(arq_ctx)
+    app.cleanup_ctx.append(actions_ctx)
     app.add_routes(health.routes)
     app.add_routes(documents.routes)
     app.add_routes(scans.routes)

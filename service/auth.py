@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,7 @@ class TokenVerifier:
             logger.warning(
                 "JWT_ALGORITHMS: ignoring %s, which the configured key cannot check", sorted(set(algorithms) - family)
             )
+        self._verified = _VerifiedTokens()
         self._audience = audience or None
         self._issuer = issuer or None
         self._leeway = leeway
@@ -106,6 +108,10 @@ class TokenVerifier:
 
         :param token: the compact JWT
         """
+        now = time.time()
+        known = self._verified.get(token, now)
+        if known is not None:
+            return known
         if not _COMPACT_JWS.fullmatch(token):
             raise Unauthorized("The access token is not valid.", headers=_challenge("invalid_token"))
         try:
@@ -130,7 +136,36 @@ class TokenVerifier:
             raise Unauthorized("The access token has no valid subject.", headers=_challenge("invalid_token"))
         if not isinstance(children, list) or not all(isinstance(c, str) and CHILD_ID.fullmatch(c) for c in children):
             raise Unauthorized("The access token has a malformed children claim.", headers=_challenge("invalid_token"))
-        return Identity(user_id=sub, children=frozenset(children))
+        identity = Identity(user_id=sub, children=frozenset(children))
+        self._verified.put(token, identity, min(float(claims["exp"]) + self._leeway, now + _VerifiedTokens.TTL))
+        return identity
+
+
+class _VerifiedTokens:
+    """Tokens whose signature and claims were checked a moment ago, so a retry storm checks each token once.
+
+    A token is the exact bytes that were checked; it is kept until it expires, for ``TTL`` seconds at most.
+    """
+
+    TTL = 60.0
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Identity, float]] = {}
+
+    def get(self, token: str, now: float) -> Identity | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        if now >= entry[1]:
+            del self._entries[token]
+            return None
+        return entry[0]
+
+    def put(self, token: str, identity: Identity, until: float) -> None:
+        if len(self._entries) >= self.SIZE:
+            del self._entries[next(iter(self._entries))]  # the oldest
+        self._entries[token] = (identity, until)
 
 
 def make_dev_key() -> str:
@@ -147,8 +182,6 @@ def issue_token(
     :param user_id: the ``sub`` claim
     :param children: the ``children`` claim
     """
-    import time
-
     now = int(time.time())
     return jwt.encode(
         {"sub": user_id, "children": children, "iat": now, "exp": now + ttl_seconds}, secret, algorithm=algorithm

@@ -7,9 +7,10 @@ from typing import Any
 from aiohttp import web
 from arq.connections import ArqRedis
 
+from .actions import DocumentActions
 from .auth import TokenVerifier
 from .metrics import Metrics
-from .repository import DocumentRepository
+from .repository import DocumentRepository, IdempotencyKeys
 from .settings import Settings
 
 settings_key = web.AppKey("settings", Settings)
@@ -17,6 +18,8 @@ settings_key = web.AppKey("settings", Settings)
 mongo_client_key = web.AppKey("mongo_client", Any)
 mongo_db_key = web.AppKey("mongo_db", Any)
 repository_key = web.AppKey("repository", DocumentRepository)
+keys_key = web.AppKey("idempotency_keys", IdempotencyKeys)
+actions_key = web.AppKey("actions", DocumentActions)
 arq_pool_key = web.AppKey("arq_pool", ArqRedis)
 verifier_key = web.AppKey("verifier", TokenVerifier)
 metrics_key = web.AppKey("metrics", Metrics)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,7 +80,7 @@ def current_request_id() -> str:
 async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Take the gateway's request id (or make one), expose it to logs and echo it in the response."""
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    request_id = incoming if _VALID_REQUEST_ID.match(incoming) else os.urandom(16).hex()
     token = request_id_var.set(request_id)
     started = time.perf_counter()
     try:

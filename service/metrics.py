@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 @dataclass
@@ -22,6 +22,17 @@ class Metrics:
         self.rescans = Counter("docscan_rescans", "Rescan requests by outcome", ["outcome"], registry=r)
         self.confirms = Counter("docscan_confirms", "Confirm requests by outcome", ["outcome"], registry=r)
         self.uploads = Counter("docscan_uploads", "Uploads by outcome", ["outcome"], registry=r)
+        self.coalesced = Counter(
+            "docscan_coalesced",
+            "Requests answered from a concurrent identical request's decision",
+            ["action"],
+            registry=r,
+        )
+        self.coalesced_waiting = Gauge(
+            "docscan_coalesced_waiting",
+            "Requests waiting right now for a concurrent identical request's decision",
+            registry=r,
+        )
         self.enqueue_failures = Counter(
             "docscan_enqueue_failures", "Jobs that could not be enqueued", ["job"], registry=r
         )

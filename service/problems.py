@@ -67,6 +67,7 @@ AlreadyConfirmed = _problem("AlreadyConfirmed", 409, "already-confirmed", "Alrea
 NotReady = _problem("NotReady", 409, "not-ready", "No suggestion to confirm")
 PreconditionFailed = _problem("PreconditionFailed", 412, "precondition-failed", "The scan has changed")
 IdempotencyKeyReused = _problem("IdempotencyKeyReused", 422, "idempotency-key-reused", "Idempotency key reused")
+IdempotencyKeyInUse = _problem("IdempotencyKeyInUse", 409, "idempotency-key-in-use", "Idempotency key in use")
 InvalidIdempotencyKey = _problem("InvalidIdempotencyKey", 400, "invalid-idempotency-key", "Invalid idempotency key")
 MethodNotAllowed = _problem("MethodNotAllowed", 405, "method-not-allowed", "Method not allowed")
 NotAcceptable = _problem("NotAcceptable", 406, "not-acceptable", "Not acceptable")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from bson import ObjectId
@@ -15,6 +17,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument, WriteConcern
 from pymongo.errors import AutoReconnect, DuplicateKeyError, PyMongoError
 
 from . import state
+from .idempotency import KeyState, Reply, done_update
 from .state import Doc, ScanStatus
 
 logger = logging.getLogger(__name__)
@@ -22,6 +25,7 @@ logger = logging.getLogger(__name__)
 DOCUMENTS = "documents"
 #: tombstones of deletions under way: what a crash midway leaves for the reconciler to finish
 DELETIONS = "deletions"
+IDEMPOTENCY_KEYS = "idempotency_keys"
 CHUNK_SIZE = 255 * 1024
 #: chunks fetched per round trip while streaming a download, about 1 MiB
 STREAM_BATCH = 4
@@ -203,34 +207,70 @@ class DocumentRepository:
 
     # -- documents --
 
-    async def insert_document(self, doc: Doc) -> Doc | None:
-        """Insert a new document; ``None`` if its upload idempotency key is taken.
+    async def insert_document(self, doc: Doc) -> Doc:
+        """Insert a new document.
 
         :param doc: built by ``state.new_document``
         """
-        try:
-            await self._docs.insert_one(doc)
-        except DuplicateKeyError:
-            return None
+        await self._docs.insert_one(doc)
         return doc
 
-    async def find_by_upload_key(self, owner_id: str, key: str) -> Doc | None:
-        result: Doc | None = await self._docs.find_one({"owner_id": owner_id, "upload_idempotency_key": key})
-        return result
+    async def create_document(
+        self,
+        document_id: ObjectId,
+        child_id: str,
+        owner_id: str,
+        *,
+        filename: str,
+        content_type: str,
+        content: bytes,
+        token: str,
+    ) -> Doc:
+        """Store an upload's content, then its document, queued for its first scan under ``token``.
 
-    async def rescan_key_used(self, owner_id: str, key: str, except_document: Any = None) -> bool:
-        """Whether this owner used the key for a rescan of another document.
-
-        :param except_document: the document the key may belong to
+        If the insert fails, the content goes too, unless the document is there after all (a timeout).
         """
-        flt: Doc = {"owner_id": owner_id, "scan.idempotency_key": key}
-        if except_document is not None:
-            flt["_id"] = {"$ne": except_document}
-        return await self._docs.find_one(flt, projection={"_id": 1}) is not None
+        file_id = await self.store_file(
+            content,
+            filename,
+            content_type,
+            {"child_profile_id": child_id, "owner_id": owner_id, "document_id": document_id},
+        )
+        doc = state.new_document(
+            document_id=document_id,
+            child_id=child_id,
+            owner_id=owner_id,
+            filename=filename,
+            content_type=content_type,
+            size=len(content),
+            file_id=file_id,
+            token=token,
+            now=utcnow(),
+        )
+        try:
+            return await self.insert_document(doc)
+        except BaseException:
+            await asyncio.shield(self._discard_unused_file(document_id, file_id))
+            raise
+
+    async def _discard_unused_file(self, document_id: ObjectId, file_id: ObjectId) -> None:
+        try:
+            if await self.get_by_id(document_id) is None:
+                await self.delete_file(file_id)
+        except PyMongoError as exc:
+            logger.warning("kept the content %s of an upload whose insert failed: %s", file_id, exc)
 
     async def get(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
         result: Doc | None = await self._docs.find_one(
             {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id}
+        )
+        return result
+
+    async def explain(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
+        """The few fields that say why a compare-and-set was refused (``state.EXPLAIN_PROJECTION``)."""
+        result: Doc | None = await self._docs.find_one(
+            {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id},
+            projection=state.EXPLAIN_PROJECTION,
         )
         return result
 
@@ -278,7 +318,7 @@ class DocumentRepository:
 
         :param token: the new scan token; it fences every write of the scan this request starts
         """
-        flt = state.rescan_filter(document_id, child_id, owner_id, idempotency_key)
+        flt = state.rescan_filter(document_id, child_id, owner_id)
         update = state.rescan_update(
             token=token,
             now=utcnow(),
@@ -299,7 +339,7 @@ class DocumentRepository:
                 raise OutcomeUnknown(f"rescan of {document_id}: {again}") from exc
             if doc is not None and doc.get("scan", {}).get("token") == token:
                 return doc
-            return None
+            raise  # it did not happen: the store's failure is the answer, not a refusal
 
     async def try_confirm(
         self,
@@ -378,3 +418,63 @@ class DocumentRepository:
         cursor = self._docs.find(flt, projection=projection).sort(order_by, ASCENDING).limit(limit)
         items: list[Doc] = await cursor.to_list(length=limit)
         return items
+
+
+class KeyClaim(StrEnum):
+    CLAIMED = "claimed"  #: this request holds the key now
+    TAKEN = "taken"  #: another request holds it; see the record
+
+
+class IdempotencyKeys:
+    """The Idempotency-Key records of every user, in their own collection with a TTL index on ``expires_at``.
+
+    :param db: a Motor (or PyMongo async, or mongomock-motor) database
+    """
+
+    def __init__(self, db: Any) -> None:
+        # majority: a claimed key survives a failover, so no second request can claim it again
+        self._keys = db.get_collection(IDEMPOTENCY_KEYS, write_concern=WriteConcern("majority"))
+
+    async def claim(self, record: Doc) -> tuple[KeyClaim, Doc | None]:
+        """Claim a key for a first request, in one round trip; a taken key comes back with its record.
+
+        :param record: built by ``idempotency.new_record``
+        """
+        try:
+            existing: Doc | None = await self._keys.find_one_and_update(
+                {"_id": record["_id"]},
+                {"$setOnInsert": {k: v for k, v in record.items() if k != "_id"}},
+                upsert=True,
+                return_document=ReturnDocument.BEFORE,
+            )
+        except DuplicateKeyError:
+            # Two first requests upserted at once and the server did not retry the loser: the winner's record.
+            existing = await self._keys.find_one({"_id": record["_id"]})
+            if existing is None:
+                raise
+        if existing is None:
+            return KeyClaim.CLAIMED, None
+        return KeyClaim.TAKEN, existing
+
+    async def reclaim(self, record: Doc, previous: Doc) -> bool:
+        """Take over a key whose record expired or whose request stopped before answering.
+
+        :param previous: the record as read; the swap happens only if it is still that one
+        """
+        flt = {"_id": record["_id"], "state": previous.get("state"), "claimed_at": previous.get("claimed_at")}
+        result = await self._keys.replace_one(flt, {k: v for k, v in record.items() if k != "_id"})
+        return bool(result.modified_count)
+
+    async def complete(self, record_id: Doc, token: str, reply: Reply) -> None:
+        """Store the answer of the request that holds the key."""
+        await self._keys.update_one(
+            {"_id": record_id, "state": KeyState.PENDING.value, "token": token}, done_update(reply, utcnow())
+        )
+
+    async def release(self, record_id: Doc, token: str) -> None:
+        """Give the key up: its request was refused or failed before acting, so a retry may act."""
+        await self._keys.delete_one({"_id": record_id, "state": KeyState.PENDING.value, "token": token})
+
+    async def find(self, record_id: Doc) -> Doc | None:
+        result: Doc | None = await self._keys.find_one({"_id": record_id})
+        return result

@@ -107,6 +107,10 @@ class Settings:
     reconcile_interval_seconds: int = 60
     stage_history_limit: int = 20
     retry_after_seconds: int = 5
+    #: how long an Idempotency-Key and the answer it got are kept
+    idempotency_ttl_seconds: int = 86_400
+    #: a key claimed longer ago than this by a request that never answered belongs to an interrupted request
+    idempotency_pending_seconds: int = 60
     worker_metrics_port: int = 0
     #: jobs a worker runs at once; scans beyond the engine's threads wait for one
     worker_max_jobs: int = 4
@@ -186,6 +190,8 @@ class Settings:
             reconcile_grace_seconds=_int(environ, "RECONCILE_GRACE_SECONDS", 60),
             reconcile_batch=_int(environ, "RECONCILE_BATCH", 200, minimum=1),
             reconcile_interval_seconds=_int(environ, "RECONCILE_INTERVAL_SECONDS", 60, minimum=1, maximum=3600),
+            idempotency_ttl_seconds=_int(environ, "IDEMPOTENCY_TTL_SECONDS", 86_400, minimum=60),
+            idempotency_pending_seconds=_int(environ, "IDEMPOTENCY_PENDING_SECONDS", 0, minimum=0),
             worker_metrics_port=_int(environ, "WORKER_METRICS_PORT", 0),
             worker_max_jobs=_int(environ, "WORKER_MAX_JOBS", 4, minimum=1),
             port=_int(environ, "PORT", 8080, minimum=0),
@@ -194,6 +200,10 @@ class Settings:
             log_json=log_format == "json",
             scanner=scanner,
         )
+        if not settings.idempotency_pending_seconds:
+            # Longer than any request can take: its Mongo calls, each bounded by MONGO_TIMEOUT_MS, and the enqueue.
+            pending = max(60, math.ceil(4 * settings.mongo_timeout_ms / 1000) + 10)
+            settings = settings.replace(idempotency_pending_seconds=pending)
         if not settings.scan_lease_seconds:
             settings = settings.replace(scan_lease_seconds=max(120, settings.scan_job_timeout + 30))
         if settings.scan_attempt_limit < settings.scan_max_tries:

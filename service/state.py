@@ -40,6 +40,9 @@ class HandoffStatus(StrEnum):
     SENT = "sent"  #: the deep pipeline has it
 
 
+#: tokens of the latest accepted scan requests a document remembers
+RECENT_TOKENS = 16
+
 TERMINAL_SCAN_STATUSES = (ScanStatus.READY, ScanStatus.FAILED)
 RESCANNABLE_STAGES = (PipelineStage.AWAITING_VALIDATION, PipelineStage.QUICK_SCAN_FAILED)
 IN_FLIGHT_STATUSES = (ScanStatus.QUEUED, ScanStatus.PROCESSING)
@@ -98,6 +101,68 @@ def scan_in_flight(doc: Mapping[str, Any]) -> bool:
     return doc.get("scan_status") in IN_FLIGHT_STATUSES
 
 
+class RescanRefusal(StrEnum):
+    NOT_FOUND = "not_found"  #: no such document for this owner and child
+    IN_FLIGHT = "in_flight"  #: a scan is queued or processing; the client may retry after it
+    CONFIRMED = "confirmed"  #: the parent confirmed it; it never goes back
+    STAGE = "stage"  #: a later pipeline stage owns it
+    NONE = "none"  #: nothing refuses a rescan now: the state changed since the swap was refused; swap again
+
+
+class ConfirmRefusal(StrEnum):
+    NOT_FOUND = "not_found"  #: no such document for this owner and child
+    SAME = "same"  #: already confirmed with these values: the confirmation is repeated, nothing new happens
+    OTHER = "other"  #: already confirmed with other values
+    STALE = "stale"  #: If-Match names a scan that a newer one replaced
+    NOT_READY = "not_ready"  #: there is no suggestion to confirm (queued, processing, failed, a later stage)
+    NONE = "none"  #: nothing refuses the confirmation now; swap again
+
+
+#: the fields an explanation reads: a refused request never needs more of the document than these
+EXPLAIN_PROJECTION: dict[str, int] = {
+    "scan_status": 1,
+    "validation_status": 1,
+    "pipeline_stage": 1,
+    "scan.token": 1,
+    "validated_topic": 1,
+    "validated_language": 1,
+}
+
+
+def explain_rescan(doc: Mapping[str, Any] | None) -> RescanRefusal:
+    """Why a rescan of this document is refused now (``NONE`` when it is not).
+
+    :param doc: the document as just read (at least ``EXPLAIN_PROJECTION``), or ``None`` if it is not there
+    """
+    if doc is None:
+        return RescanRefusal.NOT_FOUND
+    if rescan_allowed(doc):
+        return RescanRefusal.NONE
+    if scan_in_flight(doc):
+        return RescanRefusal.IN_FLIGHT
+    if doc.get("validation_status") == ValidationStatus.CONFIRMED:
+        return RescanRefusal.CONFIRMED
+    return RescanRefusal.STAGE
+
+
+def explain_confirm(doc: Mapping[str, Any] | None, topic: str, language: str, token: str | None) -> ConfirmRefusal:
+    """Why a confirmation of this document is refused now (``NONE`` when it is not).
+
+    :param doc: the document as just read (at least ``EXPLAIN_PROJECTION``), or ``None`` if it is not there
+    :param token: the scan token ``If-Match`` names, ``None`` for any
+    """
+    if doc is None:
+        return ConfirmRefusal.NOT_FOUND
+    if doc.get("validation_status") == ValidationStatus.CONFIRMED:
+        same = (doc.get("validated_topic"), doc.get("validated_language")) == (topic, language)
+        return ConfirmRefusal.SAME if same else ConfirmRefusal.OTHER
+    if token is not None and (doc.get("scan") or {}).get("token") != token:
+        return ConfirmRefusal.STALE
+    if confirm_allowed(doc):
+        return ConfirmRefusal.NONE
+    return ConfirmRefusal.NOT_READY
+
+
 # -- filters --
 
 
@@ -106,13 +171,9 @@ def _stage_is(*stages: PipelineStage) -> Doc:
     return {"pipeline_stage": {"$in": [*(s.value for s in stages), None]}}
 
 
-def rescan_filter(document_id: Any, child_id: str, owner_id: str, idempotency_key: str | None) -> Doc:
-    """The compare-and-set filter of a rescan: the document, its owner, and the rescan-allowed rule.
-
-    :param idempotency_key: when given, a request carrying the key of the current scan request never
-        starts another scan (it is a replay)
-    """
-    flt: Doc = {
+def rescan_filter(document_id: Any, child_id: str, owner_id: str) -> Doc:
+    """The compare-and-set filter of a rescan: the document, its owner, and the rescan-allowed rule."""
+    return {
         "_id": document_id,
         "child_profile_id": child_id,
         "owner_id": owner_id,
@@ -120,9 +181,6 @@ def rescan_filter(document_id: Any, child_id: str, owner_id: str, idempotency_ke
         "validation_status": {"$ne": ValidationStatus.CONFIRMED.value},
         **_stage_is(*RESCANNABLE_STAGES),
     }
-    if idempotency_key is not None:
-        flt["scan.idempotency_key"] = {"$ne": idempotency_key}
-    return flt
 
 
 def confirm_filter(document_id: Any, child_id: str, owner_id: str, token: str | None) -> Doc:
@@ -179,7 +237,6 @@ def new_document(
     file_id: Any,
     token: str,
     now: datetime,
-    upload_key: str | None,
 ) -> Doc:
     """A freshly uploaded document, already queued for its first scan."""
     doc: Doc = {
@@ -194,11 +251,16 @@ def new_document(
         "scan_status": ScanStatus.QUEUED.value,
         "validation_status": ValidationStatus.PENDING.value,
         **_stage(PipelineStage.QUICK_SCAN_QUEUED, now),
-        "scan": {"token": token, "attempt": 1, "runs": 0, "requested_at": now, "requested_by": owner_id},
+        "scan": {
+            "token": token,
+            "attempt": 1,
+            "runs": 0,
+            "requested_at": now,
+            "requested_by": owner_id,
+            "recent_tokens": [token],
+        },
         "stage_history": [{"stage": PipelineStage.QUICK_SCAN_QUEUED.value, "progress": 5, "at": now}],
     }
-    if upload_key is not None:
-        doc["upload_idempotency_key"] = upload_key
     return doc
 
 
@@ -221,7 +283,11 @@ def rescan_update(
         "$set": {"scan_status": ScanStatus.QUEUED.value, **_stage(stage, now), **scan},
         "$unset": unset,
         "$inc": {"scan.attempt": 1},
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": {
+            **_event(stage, PROGRESS[stage], now, history_limit),
+            # Which requests this document accepted: an interrupted keyed request is resolved by it.
+            "scan.recent_tokens": {"$each": [token], "$slice": -RECENT_TOKENS},
+        },
     }
 
 

@@ -160,7 +160,6 @@ def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
             file_id=file_id,
             token=new_token(),
             now=utcnow(),
-            upload_key=None,
         )
         doc.update(fields)
         for key in unset:

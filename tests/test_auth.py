@@ -151,3 +151,29 @@ def test_algorithms_the_key_cannot_check_are_dropped() -> None:
     )
     identity = TokenVerifier(public_key=pem).verify(jwt.encode(claims(), p384, algorithm="ES384"))
     assert identity.user_id == "parent-1"
+
+
+def test_a_verified_token_is_remembered_until_it_expires_and_only_that_token() -> None:
+    verifier = TokenVerifier(secret=JWT_SECRET, leeway=0)
+    soon = int(time.time()) + 2
+    good = jwt.encode(claims(exp=soon), JWT_SECRET, algorithm="HS256")
+    assert verifier.verify(good).user_id == "parent-1"
+    assert verifier.verify(good).user_id == "parent-1"  # from memory
+    # Another token, even one byte apart, is checked in full: a forged signature is still refused.
+    forged = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    with pytest.raises(Unauthorized):
+        verifier.verify(forged)
+    # A remembered token is forgotten when it expires, and then refused like any expired token.
+    cache = verifier._verified  # the memory, read at the instants that matter rather than waited for
+    assert cache.get(good, soon - 1) is not None
+    assert cache.get(good, soon) is None
+    with pytest.raises(Unauthorized):
+        TokenVerifier(secret=JWT_SECRET, leeway=0).verify(jwt.encode(claims(exp=soon - 5), JWT_SECRET))
+
+
+def test_the_memory_of_verified_tokens_is_bounded() -> None:
+    verifier = TokenVerifier(secret=JWT_SECRET)
+    cache = verifier._verified
+    for n in range(cache.SIZE + 10):
+        verifier.verify(jwt.encode(claims(sub=f"user-{n}"), JWT_SECRET, algorithm="HS256"))
+    assert len(cache._entries) == cache.SIZE

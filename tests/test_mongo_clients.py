@@ -16,8 +16,8 @@ from bson import ObjectId
 from motor.motor_asyncio import AsyncIOMotorClient
 from pymongo import AsyncMongoClient
 
-from service import state
-from service.repository import DocumentRepository, new_token, utcnow
+from service import idempotency, state
+from service.repository import DocumentRepository, IdempotencyKeys, KeyClaim, new_token, utcnow
 from tests.standin import running_standin
 
 
@@ -50,9 +50,8 @@ async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
             file_id=file_id,
             token=new_token(),
             now=utcnow(),
-            upload_key="k1",
         )
-        assert await repo.insert_document(doc) is not None
+        assert await repo.insert_document(doc) is doc
         token = doc["scan"]["token"]
         claimed = await repo.claim_scan(doc["_id"], token, timedelta(seconds=60))
         assert claimed is not None and claimed["scan_status"] == "processing"
@@ -62,8 +61,28 @@ async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
         rescanned = await repo.try_rescan(doc["_id"], "c", "u", token=new_token(), idempotency_key="k2")
         assert rescanned is not None and rescanned["scan"]["attempt"] == 2
         assert await repo.try_rescan(doc["_id"], "c", "u", token=new_token(), idempotency_key=None) is None
-        assert await repo.rescan_key_used("u", "k2", except_document=ObjectId())
-        assert (await repo.find_by_upload_key("u", "k1") or {}).get("_id") == doc["_id"]
+        assert await repo.explain(doc["_id"], "c", "u") == {
+            "_id": doc["_id"],
+            "scan_status": "queued",
+            "validation_status": "pending",
+            "pipeline_stage": "quick_scan_queued",
+            "scan": {"token": rescanned["scan"]["token"]},
+        }
+        keys = IdempotencyKeys(client[name])
+        record = idempotency.new_record(
+            owner_id="u",
+            key="k2",
+            action=idempotency.Action.RESCAN,
+            child_id="c",
+            document_id=doc["_id"],
+            fp="fp",
+            token="t",
+            now=utcnow(),
+            ttl=timedelta(hours=1),
+        )
+        assert await keys.claim(record) == (KeyClaim.CLAIMED, None)
+        claim, existing = await keys.claim(record)
+        assert claim is KeyClaim.TAKEN and existing is not None and existing["fingerprint"] == "fp"
         page = await repo.list_page("c", "u", 10, None)
         assert [d["_id"] for d in page.items] == [doc["_id"]] and page.last_key is None
         assert [d["_id"] for d in await repo.stranded_queued(utcnow() + timedelta(seconds=1), 10)] == [doc["_id"]]

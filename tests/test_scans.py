@@ -126,11 +126,20 @@ async def test_idempotency_key_replays_the_original_202(
     # The scan finished; a late retry of the same request still replays, it does not rescan.
     late = await api.post(doc_url(doc, "rescan"), headers=headers)
     assert late.status == 202 and late.headers["Idempotency-Replayed"] == "true"
-    assert (await late.json())["scan"]["scan_status"] == "ready"
+    # the original answer, byte for byte: the scan as it was queued, not as it is now
+    assert await late.read() == await responses[0].read()
+    assert (await late.json())["scan"]["scan_status"] == "queued"
+    assert late.headers["Location"] == responses[0].headers["Location"]
     assert await queued_job_ids(arq_pool, settings) == []
     # A new key is a new request.
     fresh = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": "tap-2"})
     assert fresh.status == 202 and "Idempotency-Replayed" not in fresh.headers
+    await run_worker()
+    # The first key is still bound to its request, however many came after it.
+    again = await api.post(doc_url(doc, "rescan"), headers=headers)
+    assert again.status == 202 and again.headers["Idempotency-Replayed"] == "true"
+    assert await again.read() == await responses[0].read()
+    assert await queued_job_ids(arq_pool, settings) == []
 
 
 async def test_idempotency_key_of_another_document_is_422(

@@ -22,7 +22,8 @@ from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorGridFSBucket
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError, OperationFailure, WriteError
 
-from service import state
+from service import idempotency, state
+from service.repository import IdempotencyKeys
 from tests.standin import StandInServer, running_standin
 from tests.standin.server import schema_errors
 
@@ -89,7 +90,6 @@ def new_doc(n: int, **changes: Any) -> dict[str, Any]:
         file_id=ObjectId(f"{n + 1000:024x}"),
         token=f"t{n}",
         now=T0,
-        upload_key=None,
     )
     doc.update(changes)
     return doc
@@ -157,15 +157,15 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
                 return_document=after,
             ),
             await docs.find_one_and_update(
-                state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
+                state.rescan_filter(oid, "child-1", "owner-1"),
                 state.rescan_update(
                     token="t2", now=later, requested_by="owner-1", idempotency_key="key-1", history_limit=HISTORY
                 ),
                 return_document=after,
             ),
-            # the same key again is a replay: refused
+            # a second rescan while the first is queued: refused
             await docs.find_one_and_update(
-                state.rescan_filter(oid, "child-1", "owner-1", "key-1"),
+                state.rescan_filter(oid, "child-1", "owner-1"),
                 state.rescan_update(
                     token="t3", now=later, requested_by="owner-1", idempotency_key="key-1", history_limit=HISTORY
                 ),
@@ -180,7 +180,7 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
                 return_document=after,
             ),
             await docs.find_one_and_update(
-                state.rescan_filter(oid, "child-1", "owner-1", None),
+                state.rescan_filter(oid, "child-1", "owner-1"),
                 state.rescan_update(
                     token="t4", now=later, requested_by="owner-1", idempotency_key=None, history_limit=HISTORY
                 ),
@@ -221,7 +221,7 @@ async def test_rescan_and_confirm_rules_match_legacy_documents(fidelity: Callabl
             )
             results.append(
                 await docs.find_one_and_update(
-                    state.rescan_filter(doc["_id"], "child-1", "owner-1", None),
+                    state.rescan_filter(doc["_id"], "child-1", "owner-1"),
                     state.rescan_update(
                         token="new", now=T0, requested_by="owner-1", idempotency_key=None, history_limit=HISTORY
                     ),
@@ -387,6 +387,38 @@ async def test_results_larger_than_one_message_come_by_get_more(standin_db: Db) 
     assert [doc["_id"] for doc in some] == list(range(5, 25))
 
 
+async def key_operations(db: Db) -> list[Any]:
+    """Every operation the service issues on Idempotency-Key records, in the order a request does them."""
+    keys = IdempotencyKeys(db)
+    record = idempotency.new_record(
+        owner_id="owner-1",
+        key="k1",
+        action=idempotency.Action.RESCAN,
+        child_id="child-1",
+        document_id=ObjectId(f"{1:024x}"),
+        fp="fp1",
+        token="t1",
+        now=T0,
+        ttl=timedelta(hours=24),
+    )
+    results: list[Any] = [await keys.claim(record), await keys.claim(record)]
+    reply = idempotency.Reply(status=202, body='{"id": "x"}', location="/x")
+    await keys.complete(record["_id"], "other-token", reply)
+    results.append(await keys.find(record["_id"]))
+    await keys.complete(record["_id"], "t1", reply)
+    taken = await keys.find(record["_id"])
+    results.append(taken)
+    assert taken is not None
+    newer = {**record, "token": "t2", "claimed_at": T0 + timedelta(seconds=1)}
+    results.append(await keys.reclaim(newer, {**taken, "claimed_at": T0 - timedelta(seconds=1)}))
+    results.append(await keys.reclaim(newer, taken))
+    await keys.release(record["_id"], "t1")
+    results.append(await keys.find(record["_id"]))
+    await keys.release(record["_id"], "t2")
+    results.append(await keys.find(record["_id"]))
+    return results
+
+
 async def test_repository_against_both_backends(
     fidelity: Callable[[Scenario], Awaitable[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -411,7 +443,7 @@ async def test_repository_against_both_backends(
             )
         oid = ObjectId(f"{1:024x}")
         results += [
-            await repo.find_by_upload_key("owner-1", "u2"),
+            await repo.explain(ObjectId(f"{2:024x}"), "child-1", "owner-1"),
             await repo.get(oid, "child-1", "owner-1"),
             await repo.get(oid, "child-2", "owner-1"),
             await repo.get_by_id(oid),
@@ -424,7 +456,7 @@ async def test_repository_against_both_backends(
         results.append((await repo.claim_scan(oid, "t1b", timedelta(minutes=5))) is not None)
         results.append((await repo.finish_scan(oid, "t1b", {"scan_topic_suggestion": "math"})) is not None)
         results.append((await repo.try_rescan(oid, "child-1", "owner-1", token="t2", idempotency_key="r1")) is not None)
-        results.append(await repo.rescan_key_used("owner-1", "r1", except_document=ObjectId(f"{2:024x}")))
+        results += await key_operations(db)
         results.append((await repo.claim_scan(oid, "t2", timedelta(minutes=5))) is not None)
         results.append((await repo.fail_scan(oid, "t2", {"code": "x", "message": "y"})) is not None)
         results.append(await repo.try_rescan(oid, "child-1", "owner-1", token="t3", idempotency_key="r1"))

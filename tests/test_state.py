@@ -40,7 +40,7 @@ def matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
 def test_rescan_filter_is_the_rescan_rule(scan_status: Any, validation: Any, stage: Any) -> None:
     doc = make_doc(scan_status, validation, stage)
-    assert matches(doc, state.rescan_filter(1, "c", "u", None)) == state.rescan_allowed(doc)
+    assert matches(doc, state.rescan_filter(1, "c", "u")) == state.rescan_allowed(doc)
 
 
 @pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
@@ -69,17 +69,55 @@ def test_rescan_allowed_examples(scan_status: Any, validation: Any, stage: Any, 
     assert state.rescan_allowed(make_doc(scan_status, validation, stage)) is allowed
 
 
-def test_idempotency_key_of_the_current_request_never_starts_another_scan() -> None:
-    doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
-    doc["scan"]["idempotency_key"] = "k1"
-    assert not matches(doc, state.rescan_filter(1, "c", "u", "k1"))
-    assert matches(doc, state.rescan_filter(1, "c", "u", "k2"))
+@pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
+def test_a_rescan_refusal_is_explained_exactly_when_the_filter_refuses(
+    scan_status: Any, validation: Any, stage: Any
+) -> None:
+    doc = make_doc(scan_status, validation, stage)
+    refusal = state.explain_rescan(doc)
+    assert (refusal is state.RescanRefusal.NONE) == matches(doc, state.rescan_filter(1, "c", "u"))
+    if refusal is state.RescanRefusal.IN_FLIGHT:
+        assert scan_status in (ScanStatus.QUEUED, ScanStatus.PROCESSING)
+    if refusal is state.RescanRefusal.CONFIRMED:
+        assert validation is ValidationStatus.CONFIRMED and not state.scan_in_flight(doc)
+    assert state.explain_rescan(None) is state.RescanRefusal.NOT_FOUND
+
+
+@pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
+@pytest.mark.parametrize("if_match", [None, "t1", "t0"])
+def test_a_confirm_refusal_is_explained_exactly_when_the_filter_refuses(
+    scan_status: Any, validation: Any, stage: Any, if_match: str | None
+) -> None:
+    doc = make_doc(scan_status, validation, stage)
+    if validation is ValidationStatus.CONFIRMED:
+        doc.update(validated_topic="music", validated_language="en")
+    refusal = state.explain_confirm(doc, "music", "en", if_match)
+    assert (refusal is state.ConfirmRefusal.NONE) == matches(doc, state.confirm_filter(1, "c", "u", if_match))
+    if validation is ValidationStatus.CONFIRMED:
+        assert refusal is state.ConfirmRefusal.SAME
+        assert state.explain_confirm(doc, "music", "fr", if_match) is state.ConfirmRefusal.OTHER
+    elif if_match == "t0":
+        assert refusal is state.ConfirmRefusal.STALE
+
+
+def test_the_explanation_needs_only_the_projected_fields() -> None:
+    doc = make_doc(ScanStatus.READY, ValidationStatus.CONFIRMED, PipelineStage.DEEP_QUEUED)
+    doc.update(validated_topic="music", validated_language="en", filename="x", stage_history=[1, 2, 3])
+    collection = mongomock.MongoClient().db.docs
+    collection.insert_one(doc)
+    projected = collection.find_one({"_id": 1}, projection=state.EXPLAIN_PROJECTION)
+    assert set(projected) == {"_id", *(k.split(".")[0] for k in state.EXPLAIN_PROJECTION)}
+    for topic, language, token in [("music", "en", None), ("music", "fr", "t1"), ("art", "en", "t0")]:
+        assert state.explain_confirm(projected, topic, language, token) == state.explain_confirm(
+            doc, topic, language, token
+        )
+    assert state.explain_rescan(projected) == state.explain_rescan(doc)
 
 
 @pytest.mark.parametrize("owner,child", [("other", "c"), ("u", "other")])
 def test_filters_carry_the_owner_and_child(owner: str, child: str) -> None:
     doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
-    assert not matches(doc, state.rescan_filter(1, child, owner, None))
+    assert not matches(doc, state.rescan_filter(1, child, owner))
     assert not matches(doc, state.confirm_filter(1, child, owner, None))
 
 
@@ -100,7 +138,6 @@ def test_each_transition_update_lands_in_its_target_state(
                 file_id=2,
                 token="t1",
                 now=NOW,
-                upload_key=None,
             )
         )
     else:
@@ -109,7 +146,7 @@ def test_each_transition_update_lands_in_its_target_state(
         collection.insert_one(doc)
         updates = {
             "rescan": lambda: (
-                state.rescan_filter(1, "c", "u", None),
+                state.rescan_filter(1, "c", "u"),
                 state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3),
             ),
             "claim": lambda: (
@@ -155,7 +192,7 @@ def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
     )
     collection.insert_one(doc)
     update = state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)
-    stored = collection.find_one_and_update(state.rescan_filter(1, "c", "u", None), update, return_document=True)
+    stored = collection.find_one_and_update(state.rescan_filter(1, "c", "u"), update, return_document=True)
     assert stored["scan"]["token"] == "t2"
     assert stored["scan"]["attempt"] == 3
     assert "idempotency_key" not in stored["scan"]

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import logging
 import re
 import unicodedata
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
-from bson import ObjectId
-from pymongo.errors import PyMongoError
 
-from .. import state
+from ..actions import Upload
 from ..auth import require_child
-from ..keys import arq_pool_key, metrics_key, repository_key, settings_key
-from ..problems import (
-    IdempotencyKeyReused,
-    MalformedBody,
-    NotFound,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    ValidationFailed,
-)
-from ..queue import QUICK_SCAN, enqueue, quick_scan_job_id
-from ..repository import DocumentRepository, new_token, utcnow
+from ..idempotency import Action
+from ..keys import actions_key, repository_key, settings_key
+from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_document_id, parse_idempotency_key
 from ..views import decode_cursor, document_view, encode_cursor
+from .common import answer_response, location_of, request_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
+LIST_QUERY = ListQuerySchema()
 
 _MULTIPART_OVERHEAD = 64 * 1024
 _READ_CHUNK = 64 * 1024
@@ -62,10 +54,6 @@ def clean_filename(raw: str | None) -> str:
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C").strip()
     return name[:255] or "upload"
-
-
-def scan_url(request: web.Request, child: str, document_id: object) -> str:
-    return str(request.app.router["get_scan"].url_for(child=child, document=str(document_id)))
 
 
 async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPartReader, bytes]:
@@ -116,91 +104,26 @@ def _check_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
 async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
-    key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    # A malformed key is refused before the body is read.
+    parse_idempotency_key(request.headers.get("Idempotency-Key"))
     settings = request.app[settings_key]
-    repo = request.app[repository_key]
-    metrics = request.app[metrics_key]
-
-    if key is not None:
-        existing = await repo.find_by_upload_key(identity.user_id, key)
-        if existing is not None:
-            return _replayed_upload(request, existing, child)
-        if await repo.rescan_key_used(identity.user_id, key):
-            raise IdempotencyKeyReused("This Idempotency-Key was already used for a rescan.")
-
     part, content = await _read_file_part(request, settings.max_upload_bytes)
     if not content:
         raise ValidationFailed("The file is empty.", extensions={"errors": {"file": ["is empty"]}})
     declared = (part.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
-    content_type = _check_type(declared, content, settings.allowed_content_types)
-    filename = clean_filename(part.filename)
-
-    document_id = ObjectId()
-    file_id = await repo.store_file(
-        content,
-        filename,
-        content_type,
-        {"child_profile_id": child, "owner_id": identity.user_id, "document_id": document_id},
+    upload = Upload(
+        filename=clean_filename(part.filename),
+        content_type=_check_type(declared, content, settings.allowed_content_types),
+        content=content,
     )
-    token = new_token()
-    doc = state.new_document(
-        document_id=document_id,
-        child_id=child,
-        owner_id=identity.user_id,
-        filename=filename,
-        content_type=content_type,
-        size=len(content),
-        file_id=file_id,
-        token=token,
-        now=utcnow(),
-        upload_key=key,
-    )
-    try:
-        inserted = await repo.insert_document(doc)
-    except BaseException:
-        # Remove the content if no document points at it; after a timeout the insert may have happened.
-        await asyncio.shield(_discard_unused_file(repo, document_id, file_id))
-        raise
-    if inserted is None:
-        # A concurrent retry with the same key won the insert; answer with its document, keep one copy of the file.
-        await repo.delete_file(file_id)
-        assert key is not None
-        existing = await repo.find_by_upload_key(identity.user_id, key)
-        if existing is None:
-            raise MalformedBody("The upload conflicted with another one; try again.")
-        return _replayed_upload(request, existing, child)
-
-    await enqueue(
-        request.app[arq_pool_key],
-        QUICK_SCAN,
-        str(document_id),
-        token,
-        job_id=quick_scan_job_id(document_id, token),
-        queue_name=settings.queue_name,
-        metrics=metrics,
-    )
-    metrics.uploads.labels("created").inc()
-    logger.info("uploaded document %s (%s, %d bytes)", document_id, content_type, len(content))
-    location = scan_url(request, child, document_id)
-    return web.json_response(document_view(doc, location), status=201, headers={"Location": location})
-
-
-async def _discard_unused_file(repo: DocumentRepository, document_id: ObjectId, file_id: ObjectId) -> None:
-    try:
-        if await repo.get_by_id(document_id) is None:
-            await repo.delete_file(file_id)
-    except PyMongoError as exc:
-        logger.warning("kept the content %s of an upload whose insert failed: %s", file_id, exc)
-
-
-def _replayed_upload(request: web.Request, existing: state.Doc, child: str) -> web.Response:
-    if existing["child_profile_id"] != child:
-        raise IdempotencyKeyReused("This Idempotency-Key was already used for another child's upload.")
-    request.app[metrics_key].uploads.labels("replayed").inc()
-    location = scan_url(request, child, existing["_id"])
-    return web.json_response(
-        document_view(existing, location), status=200, headers={"Location": location, "Idempotency-Replayed": "true"}
-    )
+    digest = {
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "filename": upload.filename,
+        "content_type": upload.content_type,
+    }
+    key = request_key(request, Action.UPLOAD, child, "", digest)
+    answer = await request.app[actions_key].upload(child, identity.user_id, upload, key, location_of(request, child))
+    return answer_response(answer)
 
 
 @routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents", allow_head=False)
@@ -208,13 +131,14 @@ async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
     settings = request.app[settings_key]
-    query = load_query(ListQuerySchema(), request.query)
+    query = load_query(LIST_QUERY, request.query)
     limit = query["limit"] or settings.page_size_default
     after = decode_cursor(query["cursor"]) if query["cursor"] else None
     page = await request.app[repository_key].list_page(child, identity.user_id, limit, after)
+    scan_url = location_of(request, child)
     return web.json_response(
         {
-            "items": [document_view(doc, scan_url(request, child, doc["_id"])) for doc in page.items],
+            "items": [document_view(doc, scan_url(doc["_id"])) for doc in page.items],
             "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
         }
     )
@@ -228,4 +152,4 @@ async def get_document(request: web.Request) -> web.Response:
     doc = await request.app[repository_key].get(document_id, child, identity.user_id)
     if doc is None:
         raise NotFound("No such child profile or document.")
-    return web.json_response(document_view(doc, scan_url(request, child, document_id)))
+    return web.json_response(document_view(doc, location_of(request, child)(document_id)))

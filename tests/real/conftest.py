@@ -495,9 +495,12 @@ class Api:
             assert response.status == 201, (response.status, body)
             return dict(body)
 
-    async def rescan(self, web: Proc, document_id: object) -> tuple[int, dict[str, Any], dict[str, str]]:
+    async def rescan(
+        self, web: Proc, document_id: object, key: str | None = None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         url = f"{self.documents_url(web)}/{document_id}/rescan"
-        async with self.session.post(url, headers=self.headers) as response:
+        headers = self.headers if key is None else {**self.headers, "Idempotency-Key": key}
+        async with self.session.post(url, headers=headers) as response:
             await check_response(response)
             return response.status, await response.json(content_type=None), dict(response.headers)
 

@@ -123,6 +123,49 @@ async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
         assert doc["scan_topic_suggestion"]
     assert await scans_by_outcome(cluster, workers) == Counter(ready=50)
 
+    await keyed_storm(cluster, api, db, webs, workers, ids, order)
+
+
+async def keyed_storm(
+    cluster: Cluster, api: Api, db: Any, webs: list[Any], workers: list[Any], ids: list[ObjectId], order: list[Any]
+) -> None:
+    """The storm again, each document's requests now retries of one tap with one Idempotency-Key."""
+    for worker in workers:
+        cluster.stop(worker)
+    keys = {doc_id: f"tap-{doc_id}" for doc_id in ids}
+    results = await gather_bounded(
+        64, [api.rescan(webs[n % len(webs)], ids[i], keys[ids[i]]) for n, (i, _) in enumerate(order)]
+    )
+    fresh: dict[ObjectId, dict[str, Any]] = {}
+    outcomes: Counter[str] = Counter()
+    for (i, _), (status, body, headers) in zip(order, results, strict=True):
+        if status == 202 and headers.get("Idempotency-Replayed") != "true":
+            assert ids[i] not in fresh, f"two rescans of {ids[i]} were accepted under one key"
+            fresh[ids[i]] = body
+            outcomes["accepted"] += 1
+        elif status == 202:
+            outcomes["replayed"] += 1
+        else:
+            # another web process got the key while its first request was being answered
+            assert status == 409 and body["type"] == "urn:docscan:problem:idempotency-key-in-use", body
+            outcomes["in_use"] += 1
+    assert set(fresh) == set(ids) and outcomes["accepted"] == 50, outcomes
+    for (i, _), (status, body, _) in zip(order, results, strict=True):
+        if status == 202:
+            assert body == fresh[ids[i]]  # every replay is the original answer
+    workers = [await cluster.start_worker(), await cluster.start_worker()]
+    docs = await wait_for(lambda: all_settled(db, ids), 90, "the 50 keyed rescans to be scanned")
+    for doc_id, doc in docs.items():
+        assert (doc["scan"]["attempt"], doc["scan"]["runs"]) == (3, 1)
+        assert doc["scan"]["token"] == fresh[doc_id]["scan"]["token"]
+    # A late retry of each tap, on any process, gets the original answer and starts nothing.
+    late = await gather_bounded(
+        16, [api.rescan(webs[n % len(webs)], doc_id, keys[doc_id]) for n, doc_id in enumerate(ids)]
+    )
+    for doc_id, (status, body, headers) in zip(ids, late, strict=True):
+        assert status == 202 and headers["Idempotency-Replayed"] == "true" and body == fresh[doc_id]
+    assert all(doc["scan"]["attempt"] == 3 for doc in (await documents_by_id(db, ids)).values())
+
 
 async def upload_images(api: Api, webs: list[Any], count: int) -> list[ObjectId]:
     images = [image_bytes(PASSAGES[i % len(PASSAGES)][2], "PNG") for i in range(count)]
