@@ -94,3 +94,21 @@ def test_every_problem_subtype_declares_what_it_requires() -> None:
         assert own["properties"], name
         assert set(own.get("required", [])) <= set(own["properties"]), name
     assert json.dumps(schemas["Problem"]).count("scan_status") == 0  # members live with their problem types
+
+
+async def test_conditions_the_contract_bounds_are_400(api: Any, auth: dict[str, str], stored_doc: Any) -> None:
+    doc = await stored_doc(scan_status="ready", pipeline_stage="awaiting_validation")
+    scan = f"/api/v1/children/child-1/documents/{doc['_id']}/scan"
+    long = await api.get(scan, headers={**auth, "If-None-Match": '"' + "a" * 1023 + '"'})
+    assert long.status == 400
+    assert (await api.get(scan, headers={**auth, "If-None-Match": '"' + "a" * 1022 + '"'})).status == 200
+    confirm = f"/api/v1/children/child-1/documents/{doc['_id']}/confirm-scan"
+    for if_match in (",", '"a", "b"', "abc", '"a.b.c"', '"' + "a" * 65 + '"'):
+        resp = await api.post(
+            confirm, headers={**auth, "If-Match": if_match}, json={"topic": "music", "language": "en"}
+        )
+        assert resp.status == 400, if_match
+        assert (await resp.json(content_type="application/problem+json"))["type"].endswith("invalid-parameter")
+    assert (await api.get(scan, headers=auth)).status == 200  # nothing was confirmed
+    stored = await api.get(f"/api/v1/children/child-1/documents/{doc['_id']}", headers=auth)
+    assert (await stored.json())["scan"]["validation_status"] == "pending"
