@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Developer entry point: `./dev.sh run` starts the service on the embedded default,
-# `./dev.sh test` installs what the tests need and runs the whole suite,
+# `./dev.sh test` installs what the tests need and runs the whole suite, `./dev.sh lint` checks style
+# and types, `./dev.sh lock` compiles constraints.txt (the versions every install takes) from setup.cfg,
 # `./dev.sh clients` generates the API clients from openapi.yaml and checks them against the service.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
+# Every install takes its versions from here, so a fresh machine gets the ones the tests passed with.
+CONSTRAINTS=constraints.txt
 APT_PACKAGES="redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu tesseract-ocr-spa"
 
 system_deps() {
@@ -20,13 +23,17 @@ system_deps() {
       grep -qx "$lang" <<<"$have" || missing+=("tesseract-ocr-$lang")
     done
   fi
-  "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "installing system packages: $APT_PACKAGES (missing: ${missing[*]})"
+  echo "missing: ${missing[*]}"
+  apt_install $APT_PACKAGES
+}
+
+apt_install() {
+  echo "installing system packages: $*"
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $APT_PACKAGES python3-venv >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
 # What only the client checks need: Java for openapi-generator (its jar comes in the PyPI package),
@@ -51,15 +58,34 @@ node_deps() {
 }
 
 python_deps() {
-  "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
-    echo "docscan needs Python 3.11 or newer (found $("$PYTHON" --version))" >&2; exit 1; }
   local stamp="$VENV/.installed-$1"
-  if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
-    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -U pip
-    "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[$1]"
+  if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ "$CONSTRAINTS" -nt "$stamp" ]; then
+    venv
+    "$VENV/bin/pip" install -q --disable-pip-version-check -c "$CONSTRAINTS" -e ".[$1]"
     touch "$stamp"
   fi
+}
+
+venv() {
+  "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    echo "docscan needs Python 3.11 or newer (found $("$PYTHON" --version))" >&2; exit 1; }
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+    "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -U pip
+  fi
+}
+
+lock() {
+  # Only uv, not the project: a dependency just added to setup.cfg may not fit the old pins yet.
+  venv
+  local pinned=()
+  [ -f "$CONSTRAINTS" ] && pinned=(-c "$CONSTRAINTS")
+  "$VENV/bin/pip" install -q --disable-pip-version-check "${pinned[@]}" uv
+  # An existing pin is kept while it still fits setup.cfg; pass --upgrade (or --upgrade-package NAME) to move.
+  "$VENV/bin/uv" pip compile setup.cfg --all-extras --python-version 3.11 --quiet \
+    --custom-compile-command "./dev.sh lock" -o "$CONSTRAINTS" "$@"
+  echo "wrote $CONSTRAINTS"
 }
 
 case "${1:-}" in
@@ -77,9 +103,16 @@ case "${1:-}" in
     ;;
   lint)
     python_deps "test,lint"
-    "$VENV/bin/ruff" check service migrations tests bench
-    "$VENV/bin/ruff" format --check service migrations tests bench
-    "$VENV/bin/mypy"
+    # All three, so one run names every kind of finding; fails if any did.
+    status=0
+    "$VENV/bin/ruff" check service migrations tests bench || status=1
+    "$VENV/bin/ruff" format --check service migrations tests bench || status=1
+    "$VENV/bin/mypy" || status=1
+    exit $status
+    ;;
+  lock)
+    shift
+    lock "$@"
     ;;
   clients)
     shift
@@ -96,7 +129,7 @@ case "${1:-}" in
     exec "$VENV/bin/python" -m bench "$@"
     ;;
   *)
-    echo "usage: $0 run|test|lint|clients|bench [args]" >&2
+    echo "usage: $0 run|test|lint|lock|clients|bench [args]" >&2
     exit 2
     ;;
 esac

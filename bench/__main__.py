@@ -1,10 +1,10 @@
-"""Run a benchmark: ``python -m bench [scan|rescan|heldout|download]``."""
+"""Run a benchmark: ``python -m bench [scan|rescan|heldout|slowclients|download]``."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import download, heldout, rescan, scan
+from bench import download, heldout, rescan, scan, slowclients
 
 
 def main(argv: list[str]) -> int:
@@ -13,7 +13,13 @@ def main(argv: list[str]) -> int:
     :param argv: command-line arguments after the program name
     """
     name = argv[0] if argv else "scan"
-    benchmarks = {"scan": scan.main, "rescan": rescan.main, "heldout": heldout.main, "download": download.main}
+    benchmarks = {
+        "scan": scan.main,
+        "rescan": rescan.main,
+        "heldout": heldout.main,
+        "slowclients": slowclients.main,
+        "download": download.main,
+    }
     if name not in benchmarks:
         print(f"unknown benchmark {name!r}; available: {', '.join(benchmarks)}", file=sys.stderr)
         return 2

@@ -44,9 +44,6 @@ PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"
 # The compare-and-delete every Redis lock recipe releases with: only the holder's token deletes the lock.
 RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
-documents_key = web.AppKey("bench_documents", Any)
-counts_key = web.AppKey("bench_counts", Counter)
-
 
 class CommandCounter(monitoring.CommandListener):
     """Counts the commands the driver sends, by name."""
@@ -62,6 +59,10 @@ class CommandCounter(monitoring.CommandListener):
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
+
+
+documents_key: web.AppKey[Any] = web.AppKey("bench_documents")
+listener_key: web.AppKey[CommandCounter] = web.AppKey("bench_listener")
 
 
 def _target(request: web.Request) -> tuple[str, ObjectId, str]:
@@ -109,11 +110,11 @@ async def rescan_lock(request: web.Request) -> web.Response:
         )
         return web.json_response({"status": "queued", "token": token}, status=202)
     finally:
-        await redis.eval(RELEASE, 1, lock, token)
+        await redis.eval(RELEASE, 1, lock, token)  # type: ignore[misc]  # redis-py types eval for both clients
 
 
 async def counters(request: web.Request) -> web.Response:
-    return web.Response(text=json.dumps(dict(request.app[counts_key])), content_type="application/json")
+    return web.Response(text=json.dumps(dict(request.app[listener_key].counts)), content_type="application/json")
 
 
 def _raise_file_limit() -> None:
@@ -140,7 +141,7 @@ async def serve(args: Any) -> None:
     pool = await create_pool(redis_settings(args.redis_url))
     app = create_app(settings, db=db, arq_pool=pool)
     app[documents_key] = db.get_collection(DOCUMENTS, write_concern=WriteConcern("majority"))
-    app[counts_key] = listener.counts
+    app[listener_key] = listener
     app.router.add_post(PATH + "/rescan-bare", rescan_bare)
     app.router.add_post(PATH + "/rescan-lock", rescan_lock)
     app.router.add_get("/bench/counters", counters)

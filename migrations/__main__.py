@@ -14,13 +14,15 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from motor.motor_asyncio import AsyncIOMotorClient
 from pymongo.errors import PyMongoError
 
 from migrations.runner import Database, LockBusy, MigrationError, MigrationRunner
-from service.settings import Settings, SettingsError
+from service.logs import setup_logging
+from service.mongo import close_client, create_client
+from service.settings import Settings, SettingsError, without_credentials
+from service.startup import StartupError, version, wait_for_stores
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("migrations.__main__")  # not "__main__", under python -m
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -71,11 +73,12 @@ async def run(args: argparse.Namespace, db: Database, out: TextIO = sys.stdout) 
     if not outcomes:
         print("nothing to apply: every version is recorded", file=out)
     for outcome in outcomes:
+        # What each version did is in the log already (the runner logs it as it goes): one summary line here.
         m = outcome.migration
-        verb = "would apply" if outcome.dry_run else f"applied in {outcome.duration_ms} ms"
-        print(f"{m.version} {m.name}: {verb} ({m.description})", file=out)
-        for line in outcome.lines:
-            print(f"    {line}", file=out)
+        verb = (
+            f"would apply ({len(outcome.lines)} steps)" if outcome.dry_run else f"applied in {outcome.duration_ms} ms"
+        )
+        print(f"{m.version} {m.name}: {verb}", file=out)
     if args.dry_run:
         print("dry run: nothing was changed", file=out)
     return EXIT_OK
@@ -99,13 +102,17 @@ async def _status(runner: MigrationRunner, out: TextIO) -> int:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
-        settings.mongo_url, tz_aware=True, appname="docscan-migrate"
-    )
+    try:
+        await wait_for_stores(settings, redis=False)
+    except StartupError as exc:
+        log.error("migrations cannot start: %s", exc)
+        return EXIT_FAILED
+    # The service's own client: the same timeouts, retryable writes and driver as the web and worker processes.
+    client = create_client(settings, appname="docscan-migrate")
     try:
         return await run(args, client[settings.mongo_db])
     finally:
-        client.close()
+        await close_client(client)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -118,17 +125,26 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         settings = Settings.from_env(os.environ if environ is None else environ)
     except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(f"docscan migrate: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not settings.mongo_url:
         print("MONGO_URL is not set: the embedded in-memory mode keeps no data and needs no migrations.")
         return EXIT_OK
+    setup_logging(settings.log_level, settings.log_json)
+    log.info(
+        "docscan %s migrate %s: mongo=%s mongo_db=%s",
+        version(),
+        args.command,
+        without_credentials(settings.mongo_url),
+        settings.mongo_db,
+    )
     try:
-        return asyncio.run(_main(args, settings))
-    except (MigrationError, PyMongoError):
-        log.exception("migration failed")
-        return EXIT_FAILED
+        code = asyncio.run(_main(args, settings))
+    except (MigrationError, PyMongoError) as exc:
+        log.error("migration failed: %s", exc)
+        code = EXIT_FAILED
+    log.info("docscan migrate %s finished (exit code %d)", args.command, code)
+    return code
 
 
 if __name__ == "__main__":

@@ -30,13 +30,15 @@ from typing import Any, Protocol, TypeVar, cast
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ReturnDocument, WriteConcern
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 log = logging.getLogger(__name__)
 
-#: the database type the migrations take; Motor's today, PyMongo's ``AsyncDatabase`` shares every call used here
-Database = AsyncIOMotorDatabase[dict[str, Any]]
-Collection = AsyncIOMotorCollection[dict[str, Any]]
+#: the database the migrations take: either driver's (``MONGO_DRIVER``); the union makes mypy check every call on both
+Database = AsyncIOMotorDatabase[dict[str, Any]] | AsyncDatabase[dict[str, Any]]
+Collection = AsyncIOMotorCollection[dict[str, Any]] | AsyncCollection[dict[str, Any]]
 Doc = dict[str, Any]
 Clock = Callable[[], datetime]
 T = TypeVar("T")

@@ -218,6 +218,15 @@ class DocumentActions:
                 content=file.content,
                 token=token,
             )
+        except OutcomeUnknown:
+            # The document may exist: keep the key pending; a retry finds out from the document.
+            raise ServiceUnavailable(
+                "The document store did not answer; the upload may or may not have been stored. Retry with the "
+                "same Idempotency-Key.",
+                headers=self._retry_after,
+            ) from None
+        except asyncio.CancelledError:
+            raise  # stopped midway, the document may exist: the key stays pending, and its document tells
         except BaseException:
             await self._release(hold)
             raise
@@ -271,18 +280,22 @@ class DocumentActions:
             if isinstance(claimed, Outcome):
                 return claimed
             hold = claimed
+        accepted: Doc | None = None
+        swapping = False
         try:
             for _ in range(MAX_SWAPS):
-                doc = await self._repo.try_rescan(
+                swapping = True
+                accepted = await self._repo.try_rescan(
                     target.document_id,
                     target.child_id,
                     target.owner_id,
                     token=token,
                     idempotency_key=key.key if key else None,
                 )
+                swapping = False
                 _close(flight)
-                if doc is not None:
-                    return await self._accepted_rescan(doc, target, token, key, hold, location_of)
+                if accepted is not None:
+                    break
                 # Refused. This read only explains why; it decides nothing, so it needs only a few fields.
                 current = await self._repo.explain(target.document_id, target.child_id, target.owner_id)
                 refusal = state.explain_rescan(current)
@@ -303,11 +316,19 @@ class DocumentActions:
                 "the same Idempotency-Key, or poll the scan.",
                 headers=self._retry_after,
             ) from None
+        except asyncio.CancelledError:
+            # Stopped while its swap was out, the request may have been accepted: then too the key stays pending.
+            if not swapping:
+                await self._release(hold)
+            raise
         except BaseException:
             await self._release(hold)
             raise
-        await self._release(hold)
-        raise ServiceUnavailable("The document kept changing; try again.", headers=self._retry_after)
+        if accepted is None:
+            await self._release(hold)
+            raise ServiceUnavailable("The document kept changing; try again.", headers=self._retry_after)
+        # Accepted: whatever happens from here on, the key is not given up (a retry would start a second scan).
+        return await self._accepted_rescan(accepted, target, token, key, hold, location_of)
 
     async def _accepted_rescan(
         self, doc: Doc, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
@@ -438,7 +459,8 @@ class DocumentActions:
     ) -> Answer | None:
         def explain(doc: Doc | None) -> Answer | Problem | None:
             refusal = state.explain_confirm(doc, topic, language, token)
-            if refusal is ConfirmRefusal.NONE or (refusal is ConfirmRefusal.SAME and not outcome.full):
+            # A success keeps the key it came with (bound to this request): a keyed one claims it on its own.
+            if refusal is ConfirmRefusal.NONE or (refusal is ConfirmRefusal.SAME and (not outcome.full or key)):
                 return None
             if refusal is ConfirmRefusal.SAME:
                 assert doc is not None
@@ -562,20 +584,35 @@ class DocumentActions:
             if verdict is Verdict.IN_USE:
                 return Outcome(problem=self._in_use(), key=key)
             # REBUILD or INTERRUPTED: the document the earlier request acted on tells what it did.
-            earlier = Target(existing["document_id"], target.child_id, target.owner_id)
-            doc = await self._repo.get(earlier.document_id, earlier.child_id, earlier.owner_id)
-            if verdict is Verdict.REBUILD:
-                if doc is None:
-                    return Outcome(problem=NotFound("No such child profile or document."), key=key)
-                answer = Answer(_reply(_STATUS[action], doc, location_of), replayed=True)
-                return Outcome(answer=answer, key=key, key_bound=True)
-            if doc is not None and _happened(existing, action, doc):
-                reply = _reply(_STATUS[action], doc, location_of)
-                await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
-                return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
+            told = await self._from_document(existing, verdict, key, action, target, location_of)
+            if told is not None:
+                return told
             if await self._keys.reclaim(record, existing):
                 return _Hold(record["_id"], token)
         return Outcome(problem=self._in_use(), key=key)
+
+    async def _from_document(
+        self, existing: Doc, verdict: Verdict, key: Key, action: Action, target: Target, location_of: LocationOf
+    ) -> Outcome | None:
+        """The outcome of an earlier request with this key, told by its document; ``None``: it never acted."""
+        doc = await self._repo.get(existing["document_id"], target.child_id, target.owner_id)
+        if verdict is Verdict.REBUILD:
+            if doc is None:
+                return Outcome(problem=NotFound("No such child profile or document."), key=key)
+            answer = Answer(_reply(_STATUS[action], doc, location_of), replayed=True)
+            return Outcome(answer=answer, key=key, key_bound=True)
+        if doc is None:
+            return None
+        try:
+            happened = _happened(existing, action, doc)
+        except ServiceUnavailable as unknown:
+            # About this key only: followers without it decide on their own (the outcome is not shared).
+            return Outcome(problem=unknown, key=key)
+        if not happened:
+            return None
+        reply = _reply(_STATUS[action], doc, location_of)
+        await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
+        return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
 
     def _record(self, key: Key, action: Action, target: Target, token: str) -> Doc:
         return idempotency.new_record(

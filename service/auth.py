@@ -16,7 +16,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from .problems import NotFound, Unauthorized
+from .jwks import JwksKeys, JwksUnavailable
+from .problems import NotFound, ServiceUnavailable, Unauthorized
 from .settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _HS = frozenset({"HS256", "HS384", "HS512"})
 _RS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"})
 _ES = frozenset({"ES256", "ES384", "ES512"})
+#: what a JWKS key may sign with: public keys only
+_JWKS = _RS | _ES | frozenset({"EdDSA"})
 
 
 def _load_key(secret: str, public_key: str) -> tuple[Any, frozenset[str], tuple[str, ...]]:
@@ -63,7 +66,9 @@ identity_key = web.RequestKey("identity", Identity)
 class TokenVerifier:
     """Checks the gateway's signed JWTs.
 
-    :param key: the HS shared secret or the RS/ES public key (PEM)
+    :param secret: the HS shared secret
+    :param public_key: the RS/ES public key (PEM)
+    :param jwks: the gateway's key set, chosen by ``kid`` (instead of a secret or a public key)
     :param algorithms: accepted algorithms; never ``none``
     """
 
@@ -72,12 +77,20 @@ class TokenVerifier:
         *,
         secret: str = "",
         public_key: str = "",
+        jwks: JwksKeys | None = None,
         algorithms: tuple[str, ...] = (),
         audience: str = "",
         issuer: str = "",
         leeway: int = 30,
     ) -> None:
-        self._key, family, default = _load_key(secret, public_key)
+        self.jwks = jwks
+        if jwks is not None:
+            if secret or public_key:
+                raise SettingsError("set one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URL, not several")
+            self._key: Any = None
+            family, default = _JWKS, tuple(sorted(_JWKS))
+        else:
+            self._key, family, default = _load_key(secret, public_key)
         self._algorithms = [a for a in algorithms if a in family] or ([] if algorithms else list(default))
         if not self._algorithms:
             raise SettingsError(
@@ -94,9 +107,20 @@ class TokenVerifier:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
+        jwks = None
+        if settings.jwt_jwks_url:
+            family = [a for a in settings.jwt_algorithms if a in _JWKS] or sorted(_JWKS)
+            jwks = JwksKeys(
+                settings.jwt_jwks_url,
+                algorithms=family,
+                cache_seconds=settings.jwt_jwks_cache_seconds,
+                refresh_seconds=settings.jwt_jwks_refresh_seconds,
+                timeout=settings.jwt_jwks_timeout_seconds,
+            )
         return cls(
             secret=settings.jwt_secret,
             public_key=settings.jwt_public_key,
+            jwks=jwks,
             algorithms=settings.jwt_algorithms,
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
@@ -104,21 +128,60 @@ class TokenVerifier:
         )
 
     def verify(self, token: str) -> Identity:
-        """Verify a token and return the identity it carries.
+        """Verify a token against the configured secret or public key and return the identity it carries.
 
         :param token: the compact JWT
         """
-        now = time.time()
-        known = self._verified.get(token, now)
+        if self.jwks is not None:
+            raise RuntimeError("a verifier with a JWKS checks tokens with authenticate()")
+        known = self._verified.get(token, time.time())
         if known is not None:
             return known
         if not _COMPACT_JWS.fullmatch(token):
             raise Unauthorized("The access token is not valid.", headers=_challenge("invalid_token"))
+        return self._decode(token, self._key, self._algorithms)
+
+    async def authenticate(self, token: str) -> Identity:
+        """Verify a token (fetching the key set when a JWKS is configured) and return the identity it carries.
+
+        :param token: the compact JWT
+        """
+        if self.jwks is None:
+            return self.verify(token)
+        known = self._verified.get(token, time.time())
+        if known is not None:
+            return known
+        invalid = Unauthorized("The access token is not valid.", headers=_challenge("invalid_token"))
+        if not _COMPACT_JWS.fullmatch(token):
+            raise invalid
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            raise invalid from None
+        if kid is not None and not isinstance(kid, str):
+            raise invalid
+        try:
+            key = await self.jwks.key_for(kid)
+        except JwksUnavailable as exc:
+            logger.warning("cannot check tokens: %s", exc)
+            raise ServiceUnavailable(
+                "The keys that check access tokens cannot be fetched; try again shortly.",
+                headers={"Retry-After": "5"},
+                extensions={"retry_after": 5},
+            ) from None
+        if key is None:
+            logger.info("rejected token: its key id is not in the key set")
+            raise invalid
+        if key.algorithm_name not in self._algorithms:
+            raise invalid
+        return self._decode(token, key.key, [key.algorithm_name])
+
+    def _decode(self, token: str, key: Any, algorithms: list[str]) -> Identity:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
-                self._key,
-                algorithms=self._algorithms,
+                key,
+                algorithms=algorithms,
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=self._leeway,
@@ -137,7 +200,8 @@ class TokenVerifier:
         if not isinstance(children, list) or not all(isinstance(c, str) and CHILD_ID.fullmatch(c) for c in children):
             raise Unauthorized("The access token has a malformed children claim.", headers=_challenge("invalid_token"))
         identity = Identity(user_id=sub, children=frozenset(children))
-        self._verified.put(token, identity, min(float(claims["exp"]) + self._leeway, now + _VerifiedTokens.TTL))
+        until = min(float(claims["exp"]) + self._leeway, time.time() + _VerifiedTokens.TTL)
+        self._verified.put(token, identity, until)
         return identity
 
 
@@ -212,7 +276,7 @@ def auth_middleware_factory(verifier: TokenVerifier, protected_prefix: str = "/a
             raise Unauthorized("A bearer token is required.", headers=_challenge())
         if len(token) > _MAX_TOKEN_BYTES:
             raise Unauthorized("The access token is too long.", headers=_challenge("invalid_token"))
-        request[identity_key] = verifier.verify(token)
+        request[identity_key] = await verifier.authenticate(token)
         return await handler(request)
 
     return auth_middleware

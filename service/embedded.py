@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
+import time
 from typing import Any
 
-from aiohttp import web
 from arq import Worker, create_pool
 
 from .app import create_app
 from .auth import issue_token, make_dev_key
+from .metrics import Metrics
 from .mongo import create_client
 from .queue import redis_settings
 from .repository import DocumentRepository
+from .server import StopSignals, WebServer
 from .settings import Settings
+from .startup import settings_line, version
 from .worker import shutdown, worker_kwargs
 
 logger = logging.getLogger(__name__)
@@ -54,42 +56,61 @@ async def run(settings: Settings) -> None:
 
     :param settings: settings with neither ``mongo_url`` nor ``redis_url``
     """
+    started = time.monotonic()
     redis_server = start_embedded_redis()
     secret = settings.jwt_secret or make_dev_key()
     settings = settings.replace(
-        redis_url=f"unix://{redis_server.socket_file}", jwt_secret=secret, jwt_algorithms=("HS256",), jwt_public_key=""
+        redis_url=f"unix://{redis_server.socket_file}",
+        jwt_secret=secret,
+        jwt_algorithms=("HS256",),
+        jwt_public_key="",
+        jwt_jwks_url="",
+        # No load balancer to tell: Ctrl-C stops at once (requests in flight still finish).
+        shutdown_drain_seconds=0.0,
     )
     client = create_client(settings)
     db = client[settings.mongo_db]
     pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
-    runner = web.AppRunner(create_app(settings, db=db, arq_pool=pool), access_log=None)
+    # One registry for both halves, so that /metrics shows the worker's scans too.
+    metrics = Metrics()
+    server = WebServer(create_app(settings, db=db, arq_pool=pool, metrics=metrics), settings)
     worker = Worker(
         **worker_kwargs(
             settings,
             redis_pool=pool,
             handle_signals=False,
-            ctx={"settings": settings, "repository": DocumentRepository(db, settings.stage_history_limit)},
+            ctx={
+                "settings": settings,
+                "repository": DocumentRepository(db, settings.stage_history_limit),
+                "metrics": metrics,
+            },
         )
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    signals = StopSignals()
+    stopped = False
     try:
-        await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
+        await server.start()
         worker_task = asyncio.create_task(worker.async_run())
         token = issue_token(secret, "parent-1", ["child-1"])
         logger.warning("EMBEDDED MODE: in-memory MongoDB and an embedded Redis; documents are not kept")
+        logger.info(
+            "docscan %s embedded web and worker listening on port %d %s",
+            version(),
+            server.port,
+            settings_line(settings),
+        )
         print(BANNER.format(token=token, port=settings.port), file=sys.stderr, flush=True)
-        await stop.wait()
-        logger.info("stopping")
+        await signals.stop.wait()
+        await server.stop(signals.hurry)
+        stopped = True
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
     finally:
         # Not worker.close(): it closes the pool with a deprecated call; the pool is ours to close.
         await shutdown(worker.ctx)
-        await runner.cleanup()
+        if not stopped:
+            await server.runner.cleanup()
         await pool.aclose()
         redis_server.shutdown()
+        signals.remove()
+    logger.info("docscan embedded stopped (%s) after %.0f s", signals.name, time.monotonic() - started)

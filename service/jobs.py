@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from arq import Retry
@@ -29,6 +30,8 @@ from .state import ScanStatus
 logger = logging.getLogger(__name__)
 
 DEEP_PIPELINE = "deep_pipeline"
+#: the job context key of the reconciler's time source (``utcnow`` unless a caller put another one there)
+CLOCK = "clock"
 #: seconds to wait before the n-th retry of a scan
 RETRY_DEFERS = (2, 10, 30, 60)
 
@@ -161,7 +164,8 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
     pending hand-offs, and finishes deletions a crash or an unreachable Redis left unfinished. Safe on every
     worker at once: each step is a compare-and-set, a unique job id, or a removal that is a no-op when done.
     """
-    run = _Reconciliation(*_parts(ctx), ctx["redis"])
+    clock: Callable[[], datetime] = ctx.get(CLOCK, utcnow)
+    run = _Reconciliation(*_parts(ctx), ctx["redis"], now=clock())
     await run.stranded_scans()
     await run.expired_leases()
     await run.pending_handoffs()
@@ -177,9 +181,11 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
 class _Reconciliation:
     """One run of the reconciler, and what it did."""
 
-    def __init__(self, settings: Settings, repo: DocumentRepository, metrics: Metrics, redis: ArqRedis) -> None:
+    def __init__(
+        self, settings: Settings, repo: DocumentRepository, metrics: Metrics, redis: ArqRedis, now: datetime
+    ) -> None:
         self.settings, self.repo, self.metrics, self.redis = settings, repo, metrics, redis
-        self.now = utcnow()
+        self.now = now
         self.counts = dict.fromkeys(
             (
                 "enqueued",

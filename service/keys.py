@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 
 from .actions import DocumentActions
 from .auth import TokenVerifier
+from .lifecycle import Lifecycle
 from .metrics import Metrics
 from .repository import DocumentRepository, IdempotencyKeys
 from .settings import Settings
@@ -24,4 +25,5 @@ arq_pool_key = web.AppKey("arq_pool", ArqRedis)
 verifier_key = web.AppKey("verifier", TokenVerifier)
 metrics_key = web.AppKey("metrics", Metrics)
 spec_key = web.AppKey("openapi_spec", bytes)
+lifecycle_key = web.AppKey("lifecycle", Lifecycle)
 spec_json_key = web.AppKey("openapi_spec_json", bytes)

@@ -21,6 +21,8 @@ access_logger = logging.getLogger("service.access")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+#: what could end a line, or fake one, in a terminal or a log collector
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -43,6 +45,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def escape_controls(text: str) -> str:
+    """Write control characters as Python escapes, so text from a request cannot start a forged log line.
+
+    :param text: a formatted log message
+    """
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+class TextFormatter(logging.Formatter):
+    """One line a record for a terminal; control characters in the message are escaped (a traceback keeps its
+    lines)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().formatMessage(record))
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
@@ -58,13 +79,12 @@ def setup_logging(level: str, json_lines: bool) -> None:
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
-    if json_lines:
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Python's warnings (deprecations, PyJWT's key warnings) come out in the same format, one record each.
+    logging.captureWarnings(True)
     # The arq CLI configures its own handler first; let its records reach ours once, in our format.
     for name in ("arq", "arq.worker", "arq.jobs", "arq.connections"):
         logging.getLogger(name).handlers[:] = []

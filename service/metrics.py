@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 
 
 @dataclass
@@ -15,6 +24,19 @@ class Metrics:
 
     def __post_init__(self) -> None:
         r = self.registry
+        # CPU, memory, open files and start time of the process; the Python version and implementation.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        r.register(GC_COLLECTOR)
+        self.http_connections = Gauge(
+            "docscan_http_connections", "Open HTTP connections of the web process", registry=r
+        )
+        self.http_rejected = Counter(
+            "docscan_http_rejected",
+            "Requests the HTTP server dropped before the application saw them (slow or malformed)",
+            ["reason"],
+            registry=r,
+        )
         self.http_requests = Counter(
             "docscan_http_requests", "HTTP requests", ["method", "route", "status"], registry=r
         )

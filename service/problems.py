@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import quote_from_bytes
 
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
 from aiohttp.typedefs import Handler
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from .logs import current_request_id
+from .logs import REQUEST_ID_HEADER, current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,44 @@ NotAcceptable = _problem("NotAcceptable", 406, "not-acceptable", "Not acceptable
 RangeNotSatisfiable = _problem("RangeNotSatisfiable", 416, "range-not-satisfiable", "Range not satisfiable")
 ServiceUnavailable = _problem("ServiceUnavailable", 503, "service-unavailable", "Service unavailable")
 InternalError = _problem("InternalError", 500, "internal-error", "Internal error")
+BadRequest = _problem("BadRequest", 400, "bad-request", "Not a valid HTTP request")
+RequestTimeout = _problem("RequestTimeout", 408, "request-timeout", "Request timeout")
+UriTooLong = _problem("UriTooLong", 414, "uri-too-long", "URI too long")
+ExpectationFailed = _problem("ExpectationFailed", 417, "expectation-failed", "Expectation failed")
+HeaderTooLarge = _problem("HeaderTooLarge", 431, "header-too-large", "Request header fields too large")
+#: nginx's code for a client that closed the connection before the answer; it never reaches a client
+ClientClosedRequest = _problem("ClientClosedRequest", 499, "client-closed-request", "Client closed request")
+
+
+class RequestBodyTimeout(TimeoutError):
+    """The client stopped sending the request body.
+
+    It is a ``TimeoutError`` because aiohttp, draining the rest of a body after the answer, treats that as the
+    end of the connection, not as an unexpected error.
+    """
+
+
+class RejectedRequest(Exception):
+    """The reason the HTTP server rejected a request before the application saw it (logged, never answered)."""
+
+
+def problem_body(problem: Problem, instance: str | None, request_id: str) -> bytes:
+    """The JSON of a problem document.
+
+    :param instance: the request path; ``None`` when the path itself may be the offending input
+    :param request_id: the id the response and the logs carry
+    """
+    body: dict[str, Any] = {
+        "type": problem.type,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    body["request_id"] = request_id
+    body.update(problem.extensions)
+    return json.dumps(body).encode()
 
 
 # What may stand in a URI path as it is (RFC 3986 pchar and "/"), or an escape that is already complete.
@@ -96,21 +135,55 @@ def problem_response(problem: Problem, request: web.Request) -> web.Response:
     :param problem: what went wrong
     :param request: the request it answers
     """
-    body: dict[str, Any] = {
-        "type": problem.type,
-        "title": problem.title,
-        "status": problem.status,
-        "detail": problem.detail,
-        "instance": instance_of(request),
-        "request_id": current_request_id(),
-    }
-    body.update(problem.extensions)
     return web.Response(
         status=problem.status,
-        body=json.dumps(body).encode(),
+        body=problem_body(problem, instance_of(request), current_request_id()),
         content_type=PROBLEM_JSON,
         headers=problem.headers,
     )
+
+
+def rejected_request_problem(exc: BaseException | None, status: int, max_line_size: int) -> Problem:
+    """The problem answering a request that aiohttp's HTTP parser refused, without a word of the input.
+
+    :param exc: the parser's exception
+    :param status: the status aiohttp chose
+    :param max_line_size: the server's limit on the request line, which tells a long URL from a long header
+    """
+    if status >= 500:
+        return InternalError("Something went wrong on our side.")
+    if isinstance(exc, LineTooLong):
+        # The parser names the limit it hit; the request line and the header fields have different limits.
+        if len(exc.args) > 1 and exc.args[1] == max_line_size:
+            return UriTooLong(f"The request line is longer than {max_line_size} bytes.")
+        return HeaderTooLarge("A request header field is too long.")
+    if isinstance(exc, BadHttpMessage) and exc.message == "Too many headers received":
+        return HeaderTooLarge("The request has too many header fields.")
+    return BadRequest("The request is not valid HTTP/1.1, so it was not read.")
+
+
+def rejected_request_response(problem: Problem, request_id: str) -> web.Response:
+    """A response for a request the application never saw: no ``instance``, and the connection closes.
+
+    :param problem: from ``rejected_request_problem``
+    :param request_id: a new request id
+    """
+    response = web.Response(
+        status=problem.status,
+        body=problem_body(problem, None, request_id),
+        content_type=PROBLEM_JSON,
+        headers={REQUEST_ID_HEADER: request_id, **problem.headers},
+    )
+    response.force_close()
+    return response
+
+
+def http_error_problem(exc: web.HTTPException) -> Problem:
+    """The problem for one of aiohttp's HTTP errors, in our words rather than its text.
+
+    :param exc: the error aiohttp raised
+    """
+    return _from_http_exception(exc)
 
 
 def _from_http_exception(exc: web.HTTPException) -> Problem:
@@ -119,8 +192,10 @@ def _from_http_exception(exc: web.HTTPException) -> Problem:
         405: MethodNotAllowed,
         413: PayloadTooLarge,
         400: MalformedBody,
+        417: ExpectationFailed,
     }
     cls = by_status.get(exc.status, InternalError if exc.status >= 500 else MalformedBody)
+    # The reason phrase, never aiohttp's text: that may quote the request.
     problem = cls(exc.reason if exc.status != 404 else "No such resource.")
     problem.status = exc.status
     if exc.status == 405:
@@ -141,6 +216,21 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except Problem as problem:
         return problem_response(problem, request)
+    except RequestBodyTimeout:
+        logger.info("dropped %s %s: the request body stopped arriving", request.method, request.path)
+        response = problem_response(
+            RequestTimeout("The request body stopped arriving, so the request was dropped."), request
+        )
+        response.force_close()
+        return response
+    except ConnectionResetError:
+        transport = request.transport
+        if transport is not None and not transport.is_closing():
+            logger.exception("unhandled error on %s %s", request.method, request.path)
+            return problem_response(InternalError("Something went wrong on our side."), request)
+        # The client went away (a dropped upload, a closed app): nothing to answer and nothing broken here.
+        logger.info("client closed the connection during %s %s", request.method, request.path)
+        return problem_response(ClientClosedRequest("The client closed the connection."), request)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

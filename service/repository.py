@@ -228,7 +228,9 @@ class DocumentRepository:
     ) -> Doc:
         """Store an upload's content, then its document, queued for its first scan under ``token``.
 
-        If the insert fails, the content goes too, unless the document is there after all (a timeout).
+        If the insert's outcome is lost (a network error, a timeout), the document is read back: there, it is
+        the answer; not there, the insert did not happen. If the insert fails, the content goes too.
+        Raises ``OutcomeUnknown`` when the read-back fails as well (the content stays: the document may need it).
         """
         file_id = await self.store_file(
             content,
@@ -249,6 +251,18 @@ class DocumentRepository:
         )
         try:
             return await self.insert_document(doc)
+        except PyMongoError as exc:
+            if isinstance(exc, AutoReconnect) or exc.timeout:
+                # The insert may have happened; the id is this upload's own, so the document tells.
+                logger.warning("insert of %s had an ambiguous outcome; reading it back: %s", document_id, exc)
+                try:
+                    stored = await self.get_by_id(document_id)
+                except PyMongoError as again:
+                    raise OutcomeUnknown(f"upload of {document_id}: {again}") from exc
+                if stored is not None:
+                    return stored
+            await asyncio.shield(self._discard_unused_file(document_id, file_id))
+            raise
         except BaseException:
             await asyncio.shield(self._discard_unused_file(document_id, file_id))
             raise

@@ -17,6 +17,9 @@ from .scanner import TOPICS
 ISO_639_1 = frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
 DOCUMENT_ID = re.compile(r"[0-9a-f]{24}")
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
+#: RFC 8941 sf-string: printable ASCII in double quotes, with \" and \\ escaped
+_SF_STRING = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"')
+_SF_ESCAPE = re.compile(r"\\(.)")
 
 
 class _Strict(Schema):
@@ -99,13 +102,23 @@ def parse_document_id(value: str) -> ObjectId:
     return ObjectId(value)
 
 
-def parse_idempotency_key(value: str | None) -> str | None:
-    if value is None:
+def parse_idempotency_key(values: list[str]) -> str | None:
+    """A request's Idempotency-Key, ``None`` without one.
+
+    :param values: every Idempotency-Key field line of the request
+    """
+    if not values:
         return None
-    # The IETF draft sends the key as a structured-field string: "..." in quotes.
-    key = value.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]
+    if len(values) > 1:
+        # Which of them would the retry carry? Taking one silently could bind the request to the wrong key.
+        raise InvalidIdempotencyKey("Send one Idempotency-Key per request.")
+    key = values[0].strip()
+    if key.startswith('"'):
+        # The IETF draft sends the key as one structured-field string; a list of strings is not one key.
+        quoted = _SF_STRING.fullmatch(key)
+        if quoted is None:
+            raise InvalidIdempotencyKey("Idempotency-Key must be one quoted string or 1 to 255 printable characters.")
+        key = _SF_ESCAPE.sub(r"\1", quoted.group(1))
     if not IDEMPOTENCY_KEY.fullmatch(key) or not key.strip():
         raise InvalidIdempotencyKey("Idempotency-Key must be 1 to 255 printable ASCII characters.")
     return key

@@ -20,6 +20,7 @@ from .repository import DocumentRepository
 from .scanner import create_scanner
 from .scanner.language import detector
 from .settings import Settings, SettingsError
+from .startup import EXIT_UNAVAILABLE, StartupError, refuse, settings_line, version, wait_for_stores
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +45,24 @@ async def startup(ctx: dict[str, Any]) -> None:
     if settings.worker_metrics_port and "_metrics_server" not in ctx:
         server, _thread = start_http_server(settings.worker_metrics_port, registry=ctx["metrics"].registry)
         ctx["_metrics_server"] = server
-    logger.info("worker ready on queue %s (scan engine %s)", settings.queue_name, ctx["scanner"].name)
+    logger.info(
+        "worker ready: docscan %s on queue %s (scan engine %s) %s",
+        version(),
+        settings.queue_name,
+        ctx["scanner"].name,
+        settings_line(settings),
+        extra={"settings": settings.describe()},
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     if ctx.pop("_owns_scanner", False):
         await ctx["scanner"].close()
     if "_mongo_client" in ctx:
-        close_client(ctx.pop("_mongo_client"))
+        await close_client(ctx.pop("_mongo_client"))
     if "_metrics_server" in ctx:
         ctx.pop("_metrics_server").shutdown()
+    logger.info("worker stopped")
 
 
 async def job_started(ctx: dict[str, Any]) -> None:
@@ -107,7 +116,9 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
     """What the ``arq`` CLI reads; the environment is read when the CLI asks, not when this module is imported."""
 
     def _load(self) -> None:
-        if not dict.__len__(self):
+        if dict.__len__(self):
+            return
+        try:
             settings = Settings.from_env(os.environ)
             settings.require_services()
             if settings.embedded:
@@ -115,8 +126,19 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
                     "the worker needs MONGO_URL and REDIS_URL; `python -m service` alone runs "
                     "web and worker together in the embedded mode"
                 )
-            setup_logging(settings.log_level, settings.log_json)
-            self.update(worker_kwargs(settings))
+        except SettingsError as exc:
+            refuse("worker", f"configuration error: {exc}")
+        setup_logging(settings.log_level, settings.log_json)
+        # The arq CLI has no loop yet and builds its own after this; a loop of our own keeps out of its way.
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(wait_for_stores(settings))
+        except StartupError as exc:
+            logger.error("worker cannot start: %s", exc)
+            raise SystemExit(EXIT_UNAVAILABLE) from None
+        finally:
+            loop.close()
+        self.update(worker_kwargs(settings))
 
     def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
         self._load()

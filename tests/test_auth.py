@@ -14,7 +14,7 @@ from service.app import create_app
 from service.auth import TokenVerifier
 from service.problems import Unauthorized
 from service.settings import Settings, SettingsError
-from tests.conftest import CHILD, JWT_SECRET, doc_url
+from tests.helpers import CHILD, JWT_SECRET, doc_url
 from tests.openapi_contract import validated
 
 DOCS = f"/api/v1/children/{CHILD}/documents"

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from arq.connections import ArqRedis
+from multidict import CIMultiDict
 
 from service.repository import DocumentRepository
 from service.settings import Settings
-from tests.conftest import CHILD, queued_job_ids
+from tests.helpers import CHILD, queued_job_ids
 
 READY = {
     "scan_status": "ready",
@@ -96,6 +97,9 @@ RESCAN_CASES = [
     ({"headers": {"Idempotency-Key": "k" * 256}}, 400, "invalid-idempotency-key"),
     ({"headers": {"Idempotency-Key": "   "}}, 400, "invalid-idempotency-key"),
     ({"headers": {"Idempotency-Key": '""'}}, 400, "invalid-idempotency-key"),
+    # two keys combined into one field line, as an intermediary joins repeated fields, are not one key
+    ({"headers": {"Idempotency-Key": '"tap-1", "tap-2"'}}, 400, "invalid-idempotency-key"),
+    ({"headers": {"Idempotency-Key": '"unterminated'}}, 400, "invalid-idempotency-key"),
     ({"data": b"[" * 10_000, "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
 ]
 
@@ -117,6 +121,26 @@ async def test_bad_rescan_requests(
     resp = await api.post(url(target, "rescan"), headers=headers, **kwargs)
     assert resp.status == status
     assert (await resp.json())["type"] == f"urn:docscan:problem:{slug}"
+    assert await repo.get_by_id(target["_id"]) == before
+    assert await queued_job_ids(arq_pool, settings) == []
+
+
+async def test_two_idempotency_keys_are_refused(
+    api: Any,
+    auth: dict[str, str],
+    target: dict[str, Any],
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+) -> None:
+    headers = CIMultiDict(auth)
+    headers.add("Idempotency-Key", "tap-1")
+    headers.add("Idempotency-Key", "tap-2")
+    before = await repo.get_by_id(target["_id"])
+    for path in (url(target, "rescan"), f"/api/v1/children/{CHILD}/documents"):
+        resp = await api.post(path, headers=headers)
+        assert resp.status == 400, path
+        assert (await resp.json())["type"] == "urn:docscan:problem:invalid-idempotency-key"
     assert await repo.get_by_id(target["_id"]) == before
     assert await queued_job_ids(arq_pool, settings) == []
 

@@ -7,24 +7,32 @@ opens the gate, so the test knows which requests overlapped the leader's decisio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import ClientResponse
 from arq.connections import ArqRedis
 from pymongo.errors import ServerSelectionTimeoutError
 
+from service import idempotency
 from service.app import create_app
 from service.coalesce import SingleFlight
+from service.jobs import reconcile
 from service.metrics import Metrics
 from service.queue import hand_off_job_id
-from service.repository import DocumentRepository
+from service.repository import DocumentRepository, IdempotencyKeys, utcnow
 from service.settings import Settings
-from tests.conftest import CHILD, doc_url, queued_job_ids
+from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
 from tests.openapi_contract import ContractClient, validated
+from tests.test_documents import DOCS, form
+from tests.test_idempotency import interrupted
+from tests.test_jobs import job_ctx
 from tests.test_scans import READY
 
 
@@ -40,6 +48,9 @@ class PacedRepository(DocumentRepository):
         self.inside = 0
         self.fail: Exception | None = None
         self.before_explain: Callable[[], Awaitable[None]] | None = None
+        self.inserted = asyncio.Event()
+        self.insert_answers = asyncio.Event()
+        self.insert_answers.set()
 
     async def _swap(self, flt: Any, update: Any) -> Any:
         self.swaps += 1
@@ -52,12 +63,44 @@ class PacedRepository(DocumentRepository):
             raise self.fail
         return await super()._swap(flt, update)
 
+    async def insert_document(self, doc: Any) -> Any:
+        await super().insert_document(doc)
+        self.inserted.set()
+        await self.insert_answers.wait()
+        return doc
+
     async def explain(self, document_id: Any, child_id: str, owner_id: str) -> Any:
         self.explains += 1
         if self.before_explain is not None:
             hook, self.before_explain = self.before_explain, None
             await hook()
         return await super().explain(document_id, child_id, owner_id)
+
+
+class PacedKeys(IdempotencyKeys):
+    """The real Idempotency-Key records; a claim waits for ``gate``, storing an answer for ``answers``."""
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.inside = 0
+        self.answers = asyncio.Event()
+        self.answers.set()
+        self.answering = 0
+
+    async def claim(self, record: Any) -> Any:
+        self.inside += 1
+        try:
+            await self.gate.wait()
+        finally:
+            self.inside -= 1
+        return await super().claim(record)
+
+    async def complete(self, record_id: Any, token: str, reply: Any) -> None:
+        self.answering += 1
+        await self.answers.wait()
+        await super().complete(record_id, token, reply)
 
 
 async def until(condition: Callable[[], bool], what: str, deadline: float = 10.0) -> None:
@@ -75,11 +118,22 @@ async def paced(db: Any) -> PacedRepository:
 
 
 @pytest.fixture
+async def paced_keys(db: Any) -> PacedKeys:
+    return PacedKeys(db)
+
+
+@pytest.fixture
 async def api(
-    aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis, metrics: Metrics, paced: PacedRepository
+    aiohttp_client: Any,
+    settings: Settings,
+    db: Any,
+    arq_pool: ArqRedis,
+    metrics: Metrics,
+    paced: PacedRepository,
+    paced_keys: PacedKeys,
 ) -> ContractClient:
-    client = await aiohttp_client(create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics, repository=paced))
-    return validated(client)
+    app = create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics, repository=paced, keys=paced_keys)
+    return validated(await aiohttp_client(app))
 
 
 def waiting(metrics: Metrics) -> float:
@@ -273,3 +327,121 @@ async def test_a_follower_that_leaves_does_not_cancel_the_decision() -> None:
     with pytest.raises(asyncio.CancelledError):
         await follower
     assert flights.waiting == 0
+
+
+async def test_a_key_whose_fate_cannot_be_told_answers_only_its_own_requests(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    paced_keys: PacedKeys,
+    metrics: Metrics,
+    db: Any,
+    settings: Settings,
+) -> None:
+    doc = await stored_doc(**READY)
+    # A keyed request was interrupted, and 16 accepted requests since have pushed its token out of memory.
+    await db["documents"].update_one(
+        {"_id": doc["_id"]}, {"$set": {"scan.recent_tokens": [f"t{n}" for n in range(16)]}}
+    )
+    await interrupted(db, doc, "lost", "forgotten", settings)
+    url = doc_url(doc, "rescan")
+    lost = {**auth, "Idempotency-Key": "lost"}
+    paced_keys.gate.clear()
+    leader = asyncio.ensure_future(api.post(url, headers=lost))
+    await until(lambda: paced_keys.inside == 1, "the leader's claim")
+    rest = [asyncio.ensure_future(api.post(url, headers=h)) for h in (lost, auth, auth, auth)]
+    await until(lambda: waiting(metrics) == 4, "every follower to wait for the leader")
+    paced_keys.gate.set()
+    responses = [await leader] + [await r for r in rest]
+    # The key's own requests cannot be told what happened to it...
+    assert [r.status for r in responses[:2]] == [503, 503]
+    assert "Idempotency-Key" in (await responses[1].json())["detail"]
+    # ...which says nothing about requests without it: they are decided, one scan and its in-flight refusals.
+    assert sorted(r.status for r in responses[2:]) == [202, 409, 409]
+
+
+def stop_decisions() -> None:
+    """Cancel every decision in progress, as the event loop does to the tasks left when the process stops."""
+    for task in asyncio.all_tasks():
+        if getattr(task.get_coro(), "__qualname__", "") == f"{SingleFlight.__name__}._lead":
+            task.cancel()
+
+
+async def test_a_rescan_stopped_after_its_swap_keeps_its_key(
+    api: Any,
+    auth: dict[str, str],
+    stored_doc: Any,
+    paced_keys: PacedKeys,
+    db: Any,
+    repo: DocumentRepository,
+    arq_pool: ArqRedis,
+    settings: Settings,
+    metrics: Metrics,
+    run_worker: Any,
+) -> None:
+    doc = await stored_doc(**READY)
+    url = doc_url(doc, "rescan")
+    headers = {**auth, "Idempotency-Key": "tap"}
+    paced_keys.answers.clear()
+    first = asyncio.ensure_future(api.post(url, headers=headers))
+    await until(lambda: paced_keys.answering == 1, "the accepted rescan to store its answer")
+    stop_decisions()
+    with contextlib.suppress(aiohttp.ClientError):
+        await first
+    paced_keys.answers.set()
+    swapped = await repo.get_by_id(doc["_id"])
+    assert swapped is not None and swapped["scan_status"] == "queued"
+    # The swap happened: the key is not given up, whatever stopped the request afterwards.
+    record = await db["idempotency_keys"].find_one({"_id": idempotency.record_id(USER, "tap")})
+    assert record is not None and record["token"] == swapped["scan"]["token"]
+    # The reconciler enqueues the stranded request and its scan runs...
+    await reconcile(job_ctx(settings, repo, arq_pool, metrics))
+    await run_worker()
+    # ...and a retry with the key, once its claim is stale, is the first request's answer, not a second scan.
+    stale = utcnow() - timedelta(seconds=settings.idempotency_pending_seconds + 1)
+    await db["idempotency_keys"].update_one({"_id": record["_id"]}, {"$set": {"claimed_at": stale}})
+    retry = await api.post(url, headers=headers)
+    assert retry.status == 202 and retry.headers["Idempotency-Replayed"] == "true"
+    assert (await retry.json())["scan"]["token"] == swapped["scan"]["token"]
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None and stored["scan"]["attempt"] == 2 and stored["scan_status"] == "ready"
+
+
+async def test_an_upload_stopped_midway_keeps_its_key(
+    api: Any, auth: dict[str, str], paced: PacedRepository, db: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    headers = {**auth, "Idempotency-Key": "upload-tap"}
+    paced.insert_answers.clear()
+    first = asyncio.ensure_future(api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers))
+    await until(paced.inserted.is_set, "the document to be inserted")
+    stop_decisions()  # before the insert's answer came back
+    with contextlib.suppress(aiohttp.ClientError):
+        await first
+    paced.insert_answers.set()
+    record = await db["idempotency_keys"].find_one({"_id": idempotency.record_id(USER, "upload-tap")})
+    assert record is not None and record["state"] == "pending"
+    stale = utcnow() - timedelta(seconds=settings.idempotency_pending_seconds + 1)
+    await db["idempotency_keys"].update_one({"_id": record["_id"]}, {"$set": {"claimed_at": stale}})
+    # The retry learns from the document that the upload happened: its answer, not a second document.
+    retry = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    assert retry.status == 201 and retry.headers["Idempotency-Replayed"] == "true"
+    assert (await retry.json())["id"] == str(record["document_id"])
+    assert await db["documents"].count_documents({}) == 1 and await db["fs.files"].count_documents({}) == 1
+
+
+async def test_a_keyed_confirm_answered_by_a_flight_keeps_its_key(
+    api: Any, auth: dict[str, str], stored_doc: Any, paced: PacedRepository, metrics: Metrics
+) -> None:
+    doc = await stored_doc(**READY)
+    url = doc_url(doc, "confirm-scan")
+    same = {"topic": "mathematics", "language": "en"}
+    keyed = {**auth, "Idempotency-Key": "confirm-tap"}
+    leader, follower = await held_storm(
+        paced, metrics, api.post(url, json=same, headers=auth), [api.post(url, json=same, headers=keyed)]
+    )
+    assert leader.status == 202 and follower.status == 200
+    # A success keeps its key, bound to its request, however it was decided: another request with it is 422.
+    other = await api.post(url, json={"topic": "music", "language": "en"}, headers=keyed)
+    assert other.status == 422 and (await other.json())["type"] == "urn:docscan:problem:idempotency-key-reused"
+    again = await api.post(url, json=same, headers=keyed)
+    assert again.status == 200 and again.headers["Idempotency-Replayed"] == "true"

@@ -13,7 +13,7 @@ from bson import ObjectId
 from service.handlers.content import accepts, byte_range, content_disposition
 from service.problems import Problem
 from service.repository import CHUNK_SIZE, DocumentRepository
-from tests.conftest import CHILD
+from tests.helpers import CHILD
 
 DOCS = f"/api/v1/children/{CHILD}/documents"
 #: three GridFS chunks and a bit, every byte value

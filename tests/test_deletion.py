@@ -15,7 +15,7 @@ from service.jobs import reconcile
 from service.metrics import Metrics
 from service.repository import DocumentRepository, new_token, utcnow
 from service.settings import Settings
-from tests.conftest import CHILD, SAMPLE_TEXT, USER, doc_url
+from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url
 from tests.test_documents import form
 from tests.test_jobs import job_ctx
 

@@ -13,7 +13,7 @@ from bson import ObjectId
 from service.queue import quick_scan_job_id
 from service.repository import DocumentRepository
 from service.settings import Settings
-from tests.conftest import CHILD, SAMPLE_TEXT, queued_job_ids
+from tests.helpers import CHILD, SAMPLE_TEXT, queued_job_ids
 
 DOCS = f"/api/v1/children/{CHILD}/documents"
 

@@ -74,6 +74,11 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
                     break
                 assert time.monotonic() < deadline, scan
                 await asyncio.sleep(0.05)
+            # One registry for web and worker: the scan the worker did is on the web's /metrics.
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                metrics = await resp.text()
+            assert 'docscan_scans_total{outcome="ready"} 1.0' in metrics
+            assert "process_resident_memory_bytes" in metrics and "python_info" in metrics
         assert scan["suggestion"]["language"] == "fr"
         assert scan["suggestion"]["topic"] in {"geography", "science"}
     finally:

@@ -6,15 +6,20 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from arq.connections import ArqRedis
 from bson import ObjectId
+from pymongo.errors import AutoReconnect
 
 from service import idempotency
+from service.app import create_app
 from service.idempotency import Action
+from service.metrics import Metrics
 from service.queue import hand_off_job_id
-from service.repository import IdempotencyKeys, utcnow
+from service.repository import DocumentRepository, IdempotencyKeys, utcnow
 from service.settings import Settings
-from tests.conftest import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
+from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
+from tests.openapi_contract import validated
 from tests.test_documents import DOCS, form
 from tests.test_scans import READY
 
@@ -235,3 +240,83 @@ async def test_legacy_keys_keep_their_documents(
     assert elsewhere.status == 422
     assert await db["documents"].count_documents({}) == 2
     assert await queued_job_ids(arq_pool, settings) == []
+
+
+class LostAnswers(DocumentRepository):
+    """The real repository; an insert reaches the store but its answer is lost, and reads fail on demand."""
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.inserted_then_lost = True
+        self.reads_fail = False
+
+    async def insert_document(self, doc: Any) -> Any:
+        await super().insert_document(doc)
+        if self.inserted_then_lost:
+            raise AutoReconnect("connection reset after the insert")
+        return doc
+
+    async def get_by_id(self, document_id: Any) -> Any:
+        if self.reads_fail:
+            raise AutoReconnect("still unreachable")
+        return await super().get_by_id(document_id)
+
+
+@pytest.fixture
+async def lossy_api(
+    aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis, metrics: Metrics
+) -> tuple[Any, LostAnswers]:
+    repository = LostAnswers(db)
+    app = create_app(settings, db=db, arq_pool=arq_pool, metrics=metrics, repository=repository)
+    return validated(await aiohttp_client(app)), repository
+
+
+async def test_an_upload_whose_answer_was_lost_is_one_document(
+    lossy_api: tuple[Any, LostAnswers], auth: dict[str, str], db: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    api, _ = lossy_api
+    headers = {**auth, "Idempotency-Key": "lost-answer"}
+    first = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    # The insert happened: the document read back is the answer, and its scan is enqueued.
+    assert first.status == 201 and "Idempotency-Replayed" not in first.headers
+    again = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    assert again.status == 201 and again.headers["Idempotency-Replayed"] == "true"
+    assert (await again.json())["id"] == (await first.json())["id"]
+    assert await db["documents"].count_documents({}) == 1 and await db["fs.files"].count_documents({}) == 1
+    assert len(await queued_job_ids(arq_pool, settings)) == 1
+
+
+async def test_an_upload_whose_outcome_stays_unknown_keeps_its_key(
+    lossy_api: tuple[Any, LostAnswers], auth: dict[str, str], db: Any, settings: Settings
+) -> None:
+    api, repository = lossy_api
+    headers = {**auth, "Idempotency-Key": "in-doubt"}
+    repository.reads_fail = True
+    first = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    assert first.status == 503 and "Retry-After" in first.headers
+    # The document may exist (it does): the key is not given up, so a retry cannot store the file twice.
+    assert (await key_record(db, "in-doubt"))["state"] == "pending"
+    assert await db["fs.files"].count_documents({}) == 1
+    repository.reads_fail = repository.inserted_then_lost = False
+    busy = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    assert busy.status == 409
+    # Once the claim is older than any request takes, the retry finds the document the first one created.
+    stale = utcnow() - timedelta(seconds=settings.idempotency_pending_seconds + 1)
+    await db["idempotency_keys"].update_one(
+        {"_id": idempotency.record_id(USER, "in-doubt")}, {"$set": {"claimed_at": stale}}
+    )
+    retry = await api.post(DOCS, data=form(SAMPLE_TEXT), headers=headers)
+    assert retry.status == 201 and retry.headers["Idempotency-Replayed"] == "true"
+    assert await db["documents"].count_documents({}) == 1 and await db["fs.files"].count_documents({}) == 1
+
+
+async def test_a_quoted_key_is_the_string_it_quotes(
+    api: Any, auth: dict[str, str], stored_doc: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    doc = await stored_doc(**READY)
+    first = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": '"tap \\"one\\""'})
+    assert first.status == 202
+    # The structured-field string "tap \"one\"" is the key tap "one", sent bare or quoted.
+    again = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": 'tap "one"'})
+    assert again.status == 202 and again.headers["Idempotency-Replayed"] == "true"
+    assert len(await queued_job_ids(arq_pool, settings)) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,13 +12,21 @@ from arq import Retry
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix
 
-from service.jobs import quick_scan, reconcile
+from service.jobs import CLOCK, quick_scan, reconcile
 from service.metrics import Metrics
 from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
 from service.repository import DocumentRepository, utcnow
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
-from tests.conftest import queued_job_ids
+from tests.helpers import counted, queued_job_ids
+
+
+def a_second_later() -> datetime:
+    """The reconciler's clock here: the tests run it with a 0 s grace right after storing a request, and MongoDB
+    keeps milliseconds, so on the real clock a request stored in the same millisecond is not yet older than "now"
+    (the filter is ``$lt``). A second ahead, every request stored before the run is past the grace, and none is
+    anywhere near a lease (120 s)."""
+    return utcnow() + timedelta(seconds=1)
 
 
 def job_ctx(
@@ -36,6 +44,7 @@ def job_ctx(
         "metrics": metrics,
         "scanner": scanner,
         "job_try": job_try,
+        CLOCK: a_second_later,
     }
 
 
@@ -73,6 +82,19 @@ async def test_grace_period_leaves_fresh_requests_alone(
     assert await queued_job_ids(arq_pool, settings) == []
 
 
+async def test_a_request_is_stranded_only_once_it_is_older_than_the_grace(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
+    doc = await stored_doc()
+    requested_at = doc["scan"]["requested_at"]
+    ctx = job_ctx(settings, repo, arq_pool, metrics)
+    ctx[CLOCK] = lambda: requested_at  # the millisecond it was stored in: not older than a 0 s grace
+    assert (await reconcile(ctx))["enqueued"] == 0
+    ctx[CLOCK] = lambda: requested_at + timedelta(milliseconds=1)
+    assert (await reconcile(ctx))["enqueued"] == 1
+    assert await queued_job_ids(arq_pool, settings) == [quick_scan_job_id(doc["_id"], doc["scan"]["token"])]
+
+
 async def test_expired_lease_is_requeued_with_a_new_token(
     stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics, run_worker: Any
 ) -> None:
@@ -94,8 +116,8 @@ async def test_expired_lease_is_requeued_with_a_new_token(
     final = await repo.get_by_id(doc["_id"])
     assert final is not None
     assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token
-    assert metrics.scans.labels("ready")._value.get() == 1
-    assert metrics.scans.labels("skipped")._value.get() == 1
+    assert counted(metrics, "docscan_scans", outcome="ready") == 1
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 1
 
 
 async def test_expired_lease_after_the_attempt_limit_fails(
@@ -266,7 +288,7 @@ async def test_a_job_held_by_a_dead_worker_is_retired_by_a_new_token(
     final = await repo.get_by_id(doc["_id"])
     assert final is not None
     assert final["scan_status"] == "ready" and final["scan"]["token"] == new_token and final["scan"]["runs"] == 1
-    assert metrics.scans.labels("skipped")._value.get() == 1  # the retired job wrote nothing
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 1  # the retired job wrote nothing
 
 
 async def test_a_cancelled_scan_gives_its_request_back(

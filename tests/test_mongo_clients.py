@@ -1,4 +1,5 @@
-"""The repository runs unchanged on Motor and on PyMongo's native async client (Motor's successor).
+"""The client factory builds the driver ``MONGO_DRIVER`` names, and the repository runs unchanged on Motor and on
+PyMongo's native async client (Motor's successor).
 
 Both talk to the same MongoDB wire server (the stand-in, or ``MONGO_TEST_URL``), so this proves the
 repository only uses calls the two drivers share.
@@ -17,7 +18,9 @@ from motor.motor_asyncio import AsyncIOMotorClient
 from pymongo import AsyncMongoClient
 
 from service import idempotency, state
+from service.mongo import close_client, create_client
 from service.repository import DocumentRepository, IdempotencyKeys, KeyClaim, new_token, utcnow
+from service.settings import DEFAULT_MONGO_DRIVER, MONGO_DRIVERS, Settings, SettingsError
 from tests.standin import running_standin
 
 
@@ -30,9 +33,26 @@ def mongo_url() -> Iterator[str]:
         yield server.url
 
 
-@pytest.mark.parametrize("driver", [AsyncIOMotorClient, AsyncMongoClient])
-async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
-    client = driver(mongo_url, tz_aware=True, serverSelectionTimeoutMS=3000)
+@pytest.mark.parametrize("driver,kind", [("motor", AsyncIOMotorClient), ("pymongo", AsyncMongoClient)])
+async def test_the_factory_builds_the_driver_named(mongo_url: str, driver: str, kind: type[Any]) -> None:
+    settings = Settings.from_env({"MONGO_URL": mongo_url, "REDIS_URL": "redis://x", "MONGO_DRIVER": driver.upper()})
+    client = create_client(settings)
+    try:
+        assert type(client) is kind
+        assert (await client.admin.command("ping"))["ok"] == 1
+    finally:
+        await close_client(client)
+
+
+def test_mongo_driver_defaults_to_one_constant_and_refuses_others() -> None:
+    assert Settings.from_env({}).mongo_driver == DEFAULT_MONGO_DRIVER in MONGO_DRIVERS
+    with pytest.raises(SettingsError, match="MONGO_DRIVER must be one of motor, pymongo, got 'mongoose'"):
+        Settings.from_env({"MONGO_DRIVER": "mongoose"})
+
+
+@pytest.mark.parametrize("driver", MONGO_DRIVERS)
+async def test_repository_on_both_drivers(mongo_url: str, driver: str) -> None:
+    client = create_client(Settings(mongo_url=mongo_url, mongo_driver=driver))
     name = f"drivers_{ObjectId()}"
     try:
         repo = DocumentRepository(client[name])
@@ -89,6 +109,4 @@ async def test_repository_on_both_drivers(mongo_url: str, driver: Any) -> None:
         await repo.delete_file(file_id)
     finally:
         await client.drop_database(name)
-        close = client.close()
-        if close is not None:
-            await close
+        await close_client(client)

@@ -15,7 +15,7 @@ from service.app import create_app
 from service.queue import hand_off_job_id, quick_scan_job_id
 from service.repository import DocumentRepository
 from service.settings import Settings
-from tests.conftest import doc_url, queued_job_ids
+from tests.helpers import counted, doc_url, queued_job_ids
 from tests.openapi_contract import validated
 
 READY = {
@@ -184,8 +184,8 @@ async def test_stale_job_after_a_newer_rescan_changes_nothing(
     assert final["scan_status"] == "ready"
     assert final["scan"]["token"] == new_token
     assert final["scan"]["runs"] == 1
-    assert metrics.scans.labels("ready")._value.get() == 1
-    assert metrics.scans.labels("skipped")._value.get() == 1
+    assert counted(metrics, "docscan_scans", outcome="ready") == 1
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 1
 
 
 async def test_duplicate_delivery_of_a_job_scans_once(
@@ -201,8 +201,8 @@ async def test_duplicate_delivery_of_a_job_scans_once(
     final = await repo.get_by_id(doc["_id"])
     assert final is not None and final["scan_status"] == "ready"
     assert final["scan"]["runs"] == 1
-    assert metrics.scans.labels("ready")._value.get() == 1
-    assert metrics.scans.labels("skipped")._value.get() == 2
+    assert counted(metrics, "docscan_scans", outcome="ready") == 1
+    assert counted(metrics, "docscan_scans", outcome="skipped") == 2
     assert [e["stage"] for e in final["stage_history"]] == [
         "quick_scan_queued",
         "quick_scan_processing",
@@ -294,7 +294,7 @@ async def test_redis_down_after_the_swap_still_answers_202(
         assert resp.status == 202
         stored = await repo.get_by_id(doc["_id"])
         assert stored is not None and stored["scan_status"] == "queued"
-        assert metrics.enqueue_failures.labels("quick_scan")._value.get() == 1
+        assert counted(metrics, "docscan_enqueue_failures", job="quick_scan") == 1
     finally:
         await dead.aclose()
 
@@ -343,5 +343,5 @@ async def test_a_quoted_idempotency_key_is_the_same_key(api: Any, auth: dict[str
 async def test_error_answers_are_counted(api: Any, auth: dict[str, str], metrics: Any) -> None:
     await api.get("/api/v1/children/child-1/documents")
     await api.get("/api/v1/children/child-2/documents", headers=auth)
-    assert metrics.http_requests.labels("GET", "list_documents", "401")._value.get() == 1
-    assert metrics.http_requests.labels("GET", "list_documents", "404")._value.get() == 1
+    assert counted(metrics, "docscan_http_requests", method="GET", route="list_documents", status="401") == 1
+    assert counted(metrics, "docscan_http_requests", method="GET", route="list_documents", status="404") == 1

@@ -31,14 +31,47 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from bson import ObjectId
 
 from migrations.runner import Collection, Database, utcnow
-from service.state import IN_FLIGHT_STATUSES, PROGRESS, PipelineStage, ScanStatus, ValidationStatus
 
 description = "backfill state fields of legacy documents (batched, resumable, compare-and-set)"
+
+# The state names and progress values this version writes, copied from the service's state machine as it
+# was when the version was written. A version must keep meaning what it meant when it was applied: read from
+# the live module, a renamed state or a new progress figure there would change what this version does on
+# the next database it runs on, while the checksum recorded for it stays the same.
+
+
+class ScanStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ValidationStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+
+
+class PipelineStage(StrEnum):
+    QUICK_SCAN_QUEUED = "quick_scan_queued"
+    QUICK_SCAN_PROCESSING = "quick_scan_processing"
+    AWAITING_VALIDATION = "awaiting_validation"
+    QUICK_SCAN_FAILED = "quick_scan_failed"
+
+
+IN_FLIGHT_STATUSES = (ScanStatus.QUEUED, ScanStatus.PROCESSING)
+PROGRESS = {
+    PipelineStage.QUICK_SCAN_QUEUED: 5,
+    PipelineStage.QUICK_SCAN_PROCESSING: 30,
+    PipelineStage.AWAITING_VALIDATION: 100,
+    PipelineStage.QUICK_SCAN_FAILED: 100,
+}
 
 COLLECTION = "documents"
 STATE_COLLECTION = "migration_state"

@@ -26,7 +26,7 @@ def request_key(request: web.Request, action: Action, child: str, target: str, p
     :param target: the document id of the path, ``""`` for an upload
     :param payload: the decoded body, or a digest of the uploaded file
     """
-    key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    key = parse_idempotency_key(request.headers.getall("Idempotency-Key", []))
     if key is None:
         return None
     return Key(key, fingerprint(action, child, target, payload))

@@ -78,8 +78,9 @@ async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPar
                         f"The file is larger than {max_bytes} bytes.", extensions={"max_bytes": max_bytes}
                     )
             found = (part, bytes(content))
-    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
-        raise MalformedBody(f"The multipart body could not be read: {exc}") from None
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError):
+        # Never aiohttp's text: it quotes the body.
+        raise MalformedBody("The multipart body could not be read.") from None
     if found is None:
         raise MalformedBody("The form has no part named 'file'.")
     return found
@@ -105,7 +106,7 @@ async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
     # A malformed key is refused before the body is read.
-    parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    parse_idempotency_key(request.headers.getall("Idempotency-Key", []))
     settings = request.app[settings_key]
     part, content = await _read_file_part(request, settings.max_upload_bytes)
     if not content:

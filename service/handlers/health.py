@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 
-from ..keys import arq_pool_key, metrics_key, repository_key
+from ..keys import arq_pool_key, lifecycle_key, metrics_key, repository_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -21,14 +21,31 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+def describe_failure(exc: BaseException) -> str:
+    """Why a check failed, in words, even for exceptions whose text is empty (a timeout).
+
+    :param exc: what the probe raised
+    """
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {READY_TIMEOUT:g} s"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @routes.get("/readyz", name="readyz", allow_head=False)
 async def readyz(request: web.Request) -> web.Response:
+    if request.app[lifecycle_key].stopping:
+        # Tell the load balancer first, before the listener closes.
+        return web.json_response(
+            {"status": "stopping", "checks": {"mongo": "stopping", "redis": "stopping"}}, status=503
+        )
+
     async def check(name: str, probe: Awaitable[object]) -> str:
         try:
             async with asyncio.timeout(READY_TIMEOUT):
                 await probe
         except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-            logger.warning("readiness check %s failed: %s", name, exc)
+            logger.warning("readiness check %s failed: %s", name, describe_failure(exc))
             return "unavailable"
         return "ok"
 

@@ -4,14 +4,14 @@ wire server, and the content leaves the store (``fs.files`` and ``fs.chunks``) w
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bson import ObjectId
 
-from tests.conftest import CHILD
+from tests.helpers import CHILD
 from tests.openapi_contract import check_response
-from tests.real.conftest import Api, Cluster, Proc, wait_for
+from tests.real.harness import Api, Cluster, Proc, wait_for
 from tests.real.test_real_tier import school_text, upload_texts
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(240)]
@@ -66,7 +66,8 @@ async def test_deleting_while_workers_scan_leaves_nothing_behind(cluster: Cluste
     def drained() -> bool:
         client = cluster.redis.client()
         try:
-            queued = [job.decode() for job in client.zrange("arq:queue:scan", 0, -1)]
+            # the synchronous client: its answer is the list itself
+            queued = [job.decode() for job in cast(list[bytes], client.zrange("arq:queue:scan", 0, -1))]
         finally:
             client.close()
         running = cluster.in_progress_jobs()

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
+from pymongo.uri_parser import parse_uri
 
 from service.repository import DocumentRepository
-from tests.conftest import CHILD, USER
+from service.settings import MONGO_DRIVERS
 from tests.corpus import PASSAGES, image_bytes
-from tests.real.conftest import Api, Cluster, all_settled, documents_by_id, free_port, metric, stage_events, wait_for
+from tests.helpers import CHILD, USER
+from tests.real.harness import Api, Cluster, all_settled, documents_by_id, metric, stage_events, wait_for
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(240)]
 
@@ -27,6 +29,47 @@ SCAN_TOTAL = "docscan_scans_total"
 #: threads (arq runs up to 10 jobs at once), so it must cover the scans queued ahead of it.
 # a lease just longer than a job may run: 10 s of scan, one turn for a thread (2 jobs, 2 threads), 10 s
 RECOVERING = {"SCAN_TIMEOUT_SECONDS": 10, "WORKER_MAX_JOBS": 2, "SCAN_LEASE_SECONDS": 21, "RECONCILE_GRACE_SECONDS": 1}
+
+
+class CuttableLink:
+    """A TCP relay to a server that the test can cut: then every connection through it is closed and new ones
+    are refused, as if the server had gone from this client's network."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self._writers |= {writer, up_writer}
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except OSError:
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.transport.abort()
 
 
 def school_text(index: int) -> bytes:
@@ -70,6 +113,8 @@ def assert_scans(outcomes: Counter[str], ready: int) -> None:
     )
 
 
+# The storm and the migrations run on both drivers in every run; the rest on MONGO_DRIVER (see conftest.mongo_driver).
+@pytest.mark.parametrize("mongo_driver", MONGO_DRIVERS)
 async def test_concurrent_rescans_over_four_web_processes_run_one_scan_each(
     cluster: Cluster,
     api: Api,
@@ -249,8 +294,15 @@ async def test_job_taken_by_a_worker_killed_before_its_claim_is_scanned(
 ) -> None:
     cluster.migrate()
     webs = await cluster.start_web(1)
-    # This worker cannot reach MongoDB: it takes the job from the queue and hangs in the claim until it is killed.
-    cut_off = await cluster.start_worker(MONGO_URL=f"mongodb://127.0.0.1:{free_port()}/", **RECOVERING)
+    # This worker loses MongoDB once it is running (a worker refuses to start without it): it takes the job from
+    # the queue and hangs in the claim until it is killed.
+    [(host, port)] = parse_uri(cluster.mongo_url)["nodelist"][:1]
+    link = CuttableLink(host, port)
+    await link.start()
+    cut_off = await cluster.start_worker(
+        MONGO_URL=f"mongodb://127.0.0.1:{link.port}/?directConnection=true", **RECOVERING
+    )
+    link.cut()
     [doc_id] = await upload_texts(api, webs, 1)
     await wait_for(lambda: f"→ quick_scan:{doc_id}:" in cut_off.output(), 30, "the cut-off worker to take the job")
     cluster.kill(cut_off)
@@ -373,6 +425,7 @@ async def store_legacy(db: Any) -> dict[str, dict[str, Any]]:
     return legacy
 
 
+@pytest.mark.parametrize("mongo_driver", MONGO_DRIVERS)
 async def test_legacy_documents_after_the_migrations_rescan_like_new_ones(
     cluster: Cluster,
     api: Api,

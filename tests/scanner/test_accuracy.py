@@ -9,6 +9,10 @@ import pytest
 from service.scanner import SCAN_LANGUAGES, TOPICS, ScanResult
 from tests.corpus import PASSAGES, LabelledDoc
 
+# The first test to ask for the scanned corpus pays, in its setup, for scanning all of it, OCR included: on a
+# loaded 2-core machine that alone can outlast the suite's 60 s guard against a hung test.
+pytestmark = pytest.mark.timeout(300)
+
 Results = list[tuple[LabelledDoc, ScanResult]]
 
 
