@@ -132,11 +132,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return EXIT_OK
     setup_logging(settings.log_level, settings.log_json)
     log.info(
-        "docscan %s migrate %s: mongo=%s mongo_db=%s",
+        "docscan %s migrate %s: mongo=%s mongo_db=%s mongo_driver=%s",
         version(),
         args.command,
         without_credentials(settings.mongo_url),
         settings.mongo_db,
+        settings.mongo_driver,
     )
     try:
         code = asyncio.run(_main(args, settings))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -104,10 +104,23 @@ class Outcome:
 
 @dataclass
 class _Hold:
-    """A key this request claimed: it stores the answer or gives the key up."""
+    """A key this request claimed: it stores the answer or gives the key up.
+
+    :param act_by: the request may act (swap, insert) only before this instant: after it, a retry may
+        take the claim for an interrupted request's, so acting would do the work twice
+    """
 
     record_id: Doc
     token: str
+    act_by: datetime
+
+    def check(self) -> None:
+        if utcnow() >= self.act_by:
+            # Nothing was done; the key is given up, so a retry is decided anew.
+            raise ServiceUnavailable(
+                "The document store was too slow to answer this request in time; nothing was changed. Retry.",
+                headers={"Retry-After": "5"},
+            )
 
 
 @dataclass
@@ -178,18 +191,33 @@ class DocumentActions:
         if key is None:
             return (await self._decide_upload(None, child_id, owner_id, file, None, location_of)).result()
         # Concurrent retries of one upload in this process wait for the first instead of being told 409.
-        flight_key = ("upload", owner_id, key.key)
+        target = Target(ObjectId(), child_id, owner_id)
+        return await self._shared_decision(
+            ("upload", owner_id, key.key),
+            lambda flight: self._decide_upload(flight, child_id, owner_id, file, key, location_of),
+            lambda outcome: self._follow(outcome, target, key, Action.UPLOAD, lambda doc: None),
+        )
+
+    async def _shared_decision(
+        self,
+        flight_key: tuple[Any, ...],
+        decide: Callable[[Flight[Any, Outcome] | None], Awaitable[Outcome]],
+        follow: Callable[[Outcome], Awaitable[Answer | None]],
+    ) -> Answer:
+        """Lead a decision or follow the one in flight, and answer from it.
+
+        :param decide: the decision, given its flight (``None``: decided alone)
+        :param follow: a follower's answer from the leader's outcome; ``None`` when it must decide on its own
+        """
         for _ in range(MAX_SWAPS):
-            outcome, led = await self._flights.run(
-                flight_key, lambda flight: self._decide_upload(flight, child_id, owner_id, file, key, location_of)
-            )
+            outcome, led = await self._flights.run(flight_key, decide)
             if led:
                 return outcome.result()
-            target = Target(ObjectId(), child_id, owner_id)
-            answer = await self._follow(outcome, target, key, Action.UPLOAD, lambda doc: None)
+            answer = await follow(outcome)
             if answer is not None:
                 return answer
-        return (await self._decide_upload(None, child_id, owner_id, file, key, location_of)).result()
+        # Each flight it followed left it to decide alone (the state kept changing): decide without coalescing.
+        return (await decide(None)).result()
 
     async def _decide_upload(
         self,
@@ -209,6 +237,8 @@ class DocumentActions:
                 return claimed
             hold = claimed
         try:
+            if hold is not None:
+                hold.check()
             doc = await self._repo.create_document(
                 target.document_id,
                 child_id,
@@ -252,23 +282,16 @@ class DocumentActions:
 
         :param location_of: the scan resource's URL of a document, built only for an answer that names it
         """
-        flight_key = ("rescan", target.document_id, target.owner_id, target.child_id)
 
         def explain(doc: Doc | None) -> Problem | None:
             refusal = state.explain_rescan(doc)
             return None if refusal is RescanRefusal.NONE else self._rescan_refusal(refusal, doc)
 
-        for _ in range(MAX_SWAPS):
-            outcome, led = await self._flights.run(
-                flight_key, lambda flight: self._decide_rescan(flight, target, key, location_of)
-            )
-            if led:
-                return outcome.result()
-            answer = await self._follow(outcome, target, key, Action.RESCAN, explain)
-            if answer is not None:
-                return answer
-        # Each flight it followed left it to decide alone (the state kept changing): decide without coalescing.
-        return (await self._decide_rescan(None, target, key, location_of)).result()
+        return await self._shared_decision(
+            ("rescan", target.document_id, target.owner_id, target.child_id),
+            lambda flight: self._decide_rescan(flight, target, key, location_of),
+            lambda outcome: self._follow(outcome, target, key, Action.RESCAN, explain),
+        )
 
     async def _decide_rescan(
         self, flight: Flight[Any, Outcome] | None, target: Target, key: Key | None, location_of: LocationOf
@@ -284,6 +307,8 @@ class DocumentActions:
         swapping = False
         try:
             for _ in range(MAX_SWAPS):
+                if hold is not None:
+                    hold.check()
                 swapping = True
                 accepted = await self._repo.try_rescan(
                     target.document_id,
@@ -373,18 +398,11 @@ class DocumentActions:
 
         :param token: the scan token ``If-Match`` names, ``None`` for any
         """
-        flight_key = ("confirm", target.document_id, target.owner_id, target.child_id)
-        for _ in range(MAX_SWAPS):
-            outcome, led = await self._flights.run(
-                flight_key,
-                lambda flight: self._decide_confirm(flight, target, topic, language, token, key, location_of),
-            )
-            if led:
-                return outcome.result()
-            answer = await self._follow_confirm(outcome, target, topic, language, token, key, location_of)
-            if answer is not None:
-                return answer
-        return (await self._decide_confirm(None, target, topic, language, token, key, location_of)).result()
+        return await self._shared_decision(
+            ("confirm", target.document_id, target.owner_id, target.child_id),
+            lambda flight: self._decide_confirm(flight, target, topic, language, token, key, location_of),
+            lambda outcome: self._follow_confirm(outcome, target, topic, language, token, key, location_of),
+        )
 
     async def _decide_confirm(
         self,
@@ -398,12 +416,15 @@ class DocumentActions:
     ) -> Outcome:
         hold: _Hold | None = None
         if key is not None:
-            claimed = await self._claim(key, Action.CONFIRM, target, "", flight, location_of)
+            # a token of its own, though a confirm writes none: it fences storing the answer and giving the key up
+            claimed = await self._claim(key, Action.CONFIRM, target, new_token(), flight, location_of)
             if isinstance(claimed, Outcome):
                 return claimed
             hold = claimed
         try:
             for _ in range(MAX_SWAPS):
+                if hold is not None:
+                    hold.check()
                 doc = await self._repo.try_confirm(
                     target.document_id, target.child_id, target.owner_id, topic=topic, language=language, token=token
                 )
@@ -563,12 +584,12 @@ class DocumentActions:
         for _ in range(MAX_SWAPS):
             claim, existing = await self._keys.claim(record)
             if claim is KeyClaim.CLAIMED:
-                return _Hold(record["_id"], token)
+                return self._hold(record)
             assert existing is not None
             now = utcnow()
             if idempotency.expired(existing, now):
                 if await self._keys.reclaim(record, existing):
-                    return _Hold(record["_id"], token)
+                    return self._hold(record)
                 continue
             verdict = idempotency.judge(
                 existing, action, target.child_id, judged_target, key.fingerprint, now, self._stale
@@ -588,7 +609,7 @@ class DocumentActions:
             if told is not None:
                 return told
             if await self._keys.reclaim(record, existing):
-                return _Hold(record["_id"], token)
+                return self._hold(record)
         return Outcome(problem=self._in_use(), key=key)
 
     async def _from_document(
@@ -613,6 +634,11 @@ class DocumentActions:
         reply = _reply(_STATUS[action], doc, location_of)
         await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
         return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
+
+    def _hold(self, record: Doc) -> _Hold:
+        # One store call's bound before the claim could be judged interrupted: the last instant to act.
+        margin = timedelta(milliseconds=self._settings.mongo_timeout_ms)
+        return _Hold(record["_id"], str(record["token"]), record["claimed_at"] + self._stale - margin)
 
     def _record(self, key: Key, action: Action, target: Target, token: str) -> Doc:
         return idempotency.new_record(
@@ -695,6 +721,9 @@ def _happened(record: Doc, action: Action, doc: Doc) -> bool:
     recent = list(scan.get("recent_tokens") or [])
     if record.get("token") == scan.get("token") or record.get("token") in recent:
         return True
+    requested_at, claimed_at = scan.get("requested_at"), record.get("claimed_at")
+    if isinstance(requested_at, datetime) and isinstance(claimed_at, datetime) and requested_at < claimed_at:
+        return False  # nothing was accepted since the claim, so neither was the claim's own request
     if len(recent) >= state.RECENT_TOKENS:
         raise ServiceUnavailable(
             "The earlier request with this Idempotency-Key was interrupted and its outcome can no longer be "

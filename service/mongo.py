@@ -7,15 +7,12 @@ The rest of the code uses only calls the two drivers share, so the choice is thi
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorClient
 from pymongo import AsyncMongoClient
 
 from .settings import Settings
-
-logger = logging.getLogger(__name__)
 
 
 def create_client(settings: Settings, appname: str = "docscan", server_selection_timeout_ms: int = 5000) -> Any:
@@ -39,7 +36,6 @@ def create_client(settings: Settings, appname: str = "docscan", server_selection
         "timeoutMS": settings.mongo_timeout_ms,
         "appname": appname,
     }
-    logger.info("MongoDB driver %s (MONGO_DRIVER)", settings.mongo_driver)
     if settings.mongo_driver == "pymongo":
         return AsyncMongoClient(settings.mongo_url, **options)
     return AsyncIOMotorClient(settings.mongo_url, **options)

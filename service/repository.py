@@ -454,21 +454,24 @@ class IdempotencyKeys:
 
         :param record: built by ``idempotency.new_record``
         """
-        try:
-            existing: Doc | None = await self._keys.find_one_and_update(
-                {"_id": record["_id"]},
-                {"$setOnInsert": {k: v for k, v in record.items() if k != "_id"}},
-                upsert=True,
-                return_document=ReturnDocument.BEFORE,
-            )
-        except DuplicateKeyError:
-            # Two first requests upserted at once and the server did not retry the loser: the winner's record.
-            existing = await self._keys.find_one({"_id": record["_id"]})
+        for _ in range(3):
+            try:
+                existing: Doc | None = await self._keys.find_one_and_update(
+                    {"_id": record["_id"]},
+                    {"$setOnInsert": {k: v for k, v in record.items() if k != "_id"}},
+                    upsert=True,
+                    return_document=ReturnDocument.BEFORE,
+                )
+            except DuplicateKeyError:
+                # Two first requests upserted at once and the server did not retry the loser: the winner's
+                # record, unless the winner gave it up meanwhile, and then this request claims it again.
+                existing = await self._keys.find_one({"_id": record["_id"]})
+                if existing is None:
+                    continue
             if existing is None:
-                raise
-        if existing is None:
-            return KeyClaim.CLAIMED, None
-        return KeyClaim.TAKEN, existing
+                return KeyClaim.CLAIMED, None
+            return KeyClaim.TAKEN, existing
+        raise DuplicateKeyError(f"the Idempotency-Key record {record['_id']} kept changing under its claim")
 
     async def reclaim(self, record: Doc, previous: Doc) -> bool:
         """Take over a key whose record expired or whose request stopped before answering.

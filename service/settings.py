@@ -354,8 +354,9 @@ class Settings:
             scanner=scanner,
         )
         if not settings.idempotency_pending_seconds:
-            # Longer than any request can take: its Mongo calls, each bounded by MONGO_TIMEOUT_MS, and the enqueue.
-            pending = max(60, math.ceil(4 * settings.mongo_timeout_ms / 1000) + 10)
+            # Longer than any keyed request can take before it acts: its claim, up to three swaps each with its
+            # explaining read, a read-back, each bounded by MONGO_TIMEOUT_MS.
+            pending = max(60, math.ceil(9 * settings.mongo_timeout_ms / 1000) + 10)
             settings = settings.replace(idempotency_pending_seconds=pending)
         if settings.shutdown_drain_seconds >= settings.shutdown_grace_seconds:
             raise SettingsError(
@@ -390,6 +391,7 @@ class Settings:
         return {
             "mongo": without_credentials(self.mongo_url) or "embedded",
             "mongo_db": self.mongo_db,
+            "mongo_driver": self.mongo_driver if self.mongo_url else "mongomock",
             "redis": without_credentials(self.redis_url) or "embedded",
             "queue": self.queue_name,
             "auth": auth,

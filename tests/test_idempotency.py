@@ -320,3 +320,34 @@ async def test_a_quoted_key_is_the_string_it_quotes(
     again = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": 'tap "one"'})
     assert again.status == 202 and again.headers["Idempotency-Replayed"] == "true"
     assert len(await queued_job_ids(arq_pool, settings)) == 1
+
+
+async def test_a_forgotten_token_with_nothing_accepted_since_the_claim_is_decided_anew(
+    api: Any, auth: dict[str, str], stored_doc: Any, db: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    doc = await stored_doc(**READY)
+    # The document remembers 16 other requests, all accepted before the interrupted claim was made.
+    long_ago = utcnow() - timedelta(days=1)
+    await db["documents"].update_one(
+        {"_id": doc["_id"]},
+        {"$set": {"scan.recent_tokens": [f"t{n}" for n in range(16)], "scan.requested_at": long_ago}},
+    )
+    await interrupted(db, doc, "lost", "never-written", settings)
+    resp = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": "lost"})
+    assert resp.status == 202 and "Idempotency-Replayed" not in resp.headers
+    assert len(await queued_job_ids(arq_pool, settings)) == 1
+
+
+async def test_a_keyed_request_too_slow_to_act_within_its_claim_changes_nothing(
+    aiohttp_client: Any, settings: Settings, db: Any, arq_pool: ArqRedis, auth: dict[str, str], stored_doc: Any
+) -> None:
+    # A claim may be judged interrupted after 1 s, and a store call may take 1 s: no time is left to act in.
+    hurried = settings.replace(idempotency_pending_seconds=1, mongo_timeout_ms=1000)
+    api = validated(await aiohttp_client(create_app(hurried, db=db, arq_pool=arq_pool)))
+    doc = await stored_doc(**READY)
+    before = await db["documents"].find_one({"_id": doc["_id"]})
+    resp = await api.post(doc_url(doc, "rescan"), headers={**auth, "Idempotency-Key": "slow"})
+    assert resp.status == 503 and (await resp.json())["type"] == "urn:docscan:problem:service-unavailable"
+    assert await db["documents"].find_one({"_id": doc["_id"]}) == before
+    assert await key_record(db, "slow") is None  # given up: a retry is decided anew
+    assert await queued_job_ids(arq_pool, settings) == []

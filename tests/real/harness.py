@@ -292,7 +292,7 @@ class Cluster:
             [sys.executable, "-m", "migrations", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, f"migrations failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-        assert f"MongoDB driver {self.mongo_driver} " in done.stderr, done.stderr
+        assert f"mongo_driver={self.mongo_driver}" in done.stderr, done.stderr
         return done.stdout + done.stderr
 
     async def start_web(self, count: int = 1, **settings: object) -> list[Proc]:
@@ -309,7 +309,7 @@ class Cluster:
 
     def assert_driver(self, proc: Proc) -> None:
         """Fail unless the process logged that its MongoDB client is on the cluster's driver."""
-        assert f"MongoDB driver {self.mongo_driver} " in proc.output(), f"{proc.name}:\n{proc.tail()}"
+        assert f"mongo_driver={self.mongo_driver}" in proc.output(), f"{proc.name}:\n{proc.tail()}"
 
     async def wait_ready(self, proc: Proc, timeout: float = START_TIMEOUT) -> None:
         """Wait until a web process answers ``/readyz`` with 200 (MongoDB and Redis reachable)."""

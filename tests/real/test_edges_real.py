@@ -150,5 +150,10 @@ def test_migrations_log_in_the_log_format_and_say_each_thing_once(cluster: Clust
     assert any("examined" in message for message in messages)
     assert messages[0].startswith("docscan ") and "finished (exit code 0)" in messages[-1]
     summary = done.stdout.splitlines()
-    assert [line.split(":")[0] for line in summary] == ["0001 indexes", "0002 validator", "0003 backfill_legacy"]
+    assert [line.split(":")[0] for line in summary] == [
+        "0001 indexes",
+        "0002 validator",
+        "0003 backfill_legacy",
+        "0004 idempotency_keys",
+    ]
     assert not any(line in message for line in summary for message in messages)
