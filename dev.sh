@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Developer entry point: `./dev.sh run` starts the service on the embedded default,
 # `./dev.sh test` installs what the tests need and runs the whole suite, `./dev.sh lint` checks style
-# and types, `./dev.sh lock` compiles constraints.txt (the versions every install takes) from setup.cfg.
+# and types, `./dev.sh lock` compiles constraints.txt (the versions every install takes) from setup.cfg,
+# `./dev.sh clients` generates the API clients from openapi.yaml and checks them against the service.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,6 +34,27 @@ apt_install() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# What only the client checks need: Java for openapi-generator (its jar comes in the PyPI package),
+# Node and npm for openapi-typescript and tsc, curl for the commands the banner and the README show.
+client_system_deps() {
+  local missing=()
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v curl >/dev/null || missing+=(curl)  # the commands the banner and the README give
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing system packages for the client checks: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+node_deps() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 }
 
 python_deps() {
@@ -92,6 +114,14 @@ case "${1:-}" in
     shift
     lock "$@"
     ;;
+  clients)
+    shift
+    system_deps
+    client_system_deps
+    python_deps "test,clients"
+    node_deps
+    exec "$VENV/bin/python" -m pytest clients "$@"
+    ;;
   bench)
     shift
     system_deps
@@ -99,7 +129,7 @@ case "${1:-}" in
     exec "$VENV/bin/python" -m bench "$@"
     ;;
   *)
-    echo "usage: $0 run|test|lint|lock|bench [args]" >&2
+    echo "usage: $0 run|test|lint|lock|clients|bench [args]" >&2
     exit 2
     ;;
 esac

@@ -1,10 +1,10 @@
-"""Run a benchmark: ``python -m bench [scan|rescan|heldout|hostile|slowclients]``."""
+"""Run a benchmark: ``python -m bench [scan|rescan|heldout|hostile|slowclients|download]``."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import heldout, hostile, rescan, scan, slowclients
+from bench import download, heldout, hostile, rescan, scan, slowclients
 
 
 def main(argv: list[str]) -> int:
@@ -19,6 +19,7 @@ def main(argv: list[str]) -> int:
         "heldout": heldout.main,
         "hostile": hostile.main,
         "slowclients": slowclients.main,
+        "download": download.main,
     }
     if name not in benchmarks:
         print(f"unknown benchmark {name!r}; available: {', '.join(benchmarks)}", file=sys.stderr)

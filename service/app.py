@@ -14,7 +14,7 @@ from arq import create_pool
 
 from .actions import DocumentActions
 from .auth import TokenVerifier, auth_middleware_factory
-from .handlers import documents, health, scans
+from .handlers import content, deletion, docs, documents, health, scans
 from .keys import (
     actions_key,
     arq_pool_key,
@@ -25,6 +25,7 @@ from .keys import (
     mongo_db_key,
     repository_key,
     settings_key,
+    spec_json_key,
     spec_key,
     verifier_key,
 )
@@ -143,6 +144,7 @@ def create_app(
     app[verifier_key] = verifier
     app[metrics_key] = metrics or Metrics()
     app[spec_key] = resources.files("service").joinpath("openapi.yaml").read_bytes()
+    app[spec_json_key] = docs.spec_as_json(app[spec_key])
     if arq_pool is not None:
         app[arq_pool_key] = arq_pool
     # Dependency order: Mongo first, then the queue; aiohttp unwinds them in reverse.
@@ -153,4 +155,7 @@ def create_app(
     app.add_routes(health.routes)
     app.add_routes(documents.routes)
     app.add_routes(scans.routes)
+    app.add_routes(content.routes)
+    app.add_routes(deletion.routes)
+    app.add_routes(docs.routes)
     return app

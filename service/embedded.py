@@ -32,12 +32,14 @@ BANNER = """
  Ready token for user 'parent-1', child 'child-1' (valid 24 h):
    {token}
 
- Try:
-   curl -s -H "Authorization: Bearer {token}" \\
-        -F "file=@notes.txt;type=text/plain" \\
-        http://localhost:{port}/api/v1/children/child-1/documents
-   curl -s -H "Authorization: Bearer {token}" \\
-        http://localhost:{port}/api/v1/children/child-1/documents
+ Try it (paste into a shell):
+   TOKEN='{token}'
+   API=http://localhost:{port}/api/v1/children/child-1/documents
+   echo 'Fractions: add 1/4 + 2/4, then write 3/4 as a decimal.' |
+     curl -s -H "Authorization: Bearer $TOKEN" -F 'file=@-;filename=homework.txt;type=text/plain' "$API"
+   curl -s -H "Authorization: Bearer $TOKEN" "$API"
+
+ Interactive documentation: http://localhost:{port}/docs
 ==============================================================================
 """
 

@@ -19,6 +19,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import PyMongoError
 
+from .erasure import finish_deletion
 from .metrics import Metrics
 from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
 from .repository import DocumentRepository, FileMissing, new_token, utcnow
@@ -160,13 +161,15 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
 
     Re-enqueues queued scans older than the grace period (a no-op when their job exists), gives expired
     leases back to the queue with a new token (or fails them after the attempt limit), and re-enqueues
-    pending hand-offs. Safe on every worker at once: each step is a compare-and-set or a unique job id.
+    pending hand-offs, and finishes deletions a crash or an unreachable Redis left unfinished. Safe on every
+    worker at once: each step is a compare-and-set, a unique job id, or a removal that is a no-op when done.
     """
     clock: Callable[[], datetime] = ctx.get(CLOCK, utcnow)
     run = _Reconciliation(*_parts(ctx), ctx["redis"], now=clock())
     await run.stranded_scans()
     await run.expired_leases()
     await run.pending_handoffs()
+    await run.unfinished_deletions()
     for action, n in run.counts.items():
         if n:
             run.metrics.reconciled.labels(action).inc(n)
@@ -184,7 +187,18 @@ class _Reconciliation:
         self.settings, self.repo, self.metrics, self.redis = settings, repo, metrics, redis
         self.now = now
         self.counts = dict.fromkeys(
-            ("enqueued", "already_queued", "revived", "rotated", "requeued", "failed", "handoffs", "enqueue_errors"), 0
+            (
+                "enqueued",
+                "already_queued",
+                "revived",
+                "rotated",
+                "requeued",
+                "failed",
+                "handoffs",
+                "deletions",
+                "enqueue_errors",
+            ),
+            0,
         )
 
     def _count(self, outcome: bool | None) -> None:
@@ -285,3 +299,10 @@ class _Reconciliation:
                     metrics=self.metrics,
                 )
             self.counts["handoffs"] += outcome is True
+
+    async def unfinished_deletions(self) -> None:
+        grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
+        for tombstone in await self.repo.unfinished_deletions(grace, self.settings.reconcile_batch):
+            self.counts["deletions"] += await finish_deletion(
+                self.repo, self.redis, self.settings, tombstone, self.metrics
+            )

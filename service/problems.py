@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
@@ -70,6 +71,8 @@ IdempotencyKeyReused = _problem("IdempotencyKeyReused", 422, "idempotency-key-re
 IdempotencyKeyInUse = _problem("IdempotencyKeyInUse", 409, "idempotency-key-in-use", "Idempotency key in use")
 InvalidIdempotencyKey = _problem("InvalidIdempotencyKey", 400, "invalid-idempotency-key", "Invalid idempotency key")
 MethodNotAllowed = _problem("MethodNotAllowed", 405, "method-not-allowed", "Method not allowed")
+NotAcceptable = _problem("NotAcceptable", 406, "not-acceptable", "Not acceptable")
+RangeNotSatisfiable = _problem("RangeNotSatisfiable", 416, "range-not-satisfiable", "Range not satisfiable")
 ServiceUnavailable = _problem("ServiceUnavailable", 503, "service-unavailable", "Service unavailable")
 InternalError = _problem("InternalError", 500, "internal-error", "Internal error")
 BadRequest = _problem("BadRequest", 400, "bad-request", "Not a valid HTTP request")
@@ -112,6 +115,20 @@ def problem_body(problem: Problem, instance: str | None, request_id: str) -> byt
     return json.dumps(body).encode()
 
 
+# What may stand in a URI path as it is (RFC 3986 pchar and "/"), or an escape that is already complete.
+_NOT_PATH = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+")
+
+
+def instance_of(request: web.Request) -> str:
+    """The request's path as a valid URI reference: as sent, without the query, anything else percent-encoded.
+
+    :param request: the request a problem answers
+    """
+    # Not request.path: it is decoded, so it may hold spaces, control characters or a bare "%".
+    raw = request.raw_path.split("?", 1)[0].split("#", 1)[0]
+    return _NOT_PATH.sub(lambda m: quote_from_bytes(m.group().encode("utf-8", "surrogateescape"), safe=""), raw)
+
+
 def problem_response(problem: Problem, request: web.Request) -> web.Response:
     """Render a problem as an RFC 9457 response.
 
@@ -120,7 +137,7 @@ def problem_response(problem: Problem, request: web.Request) -> web.Response:
     """
     return web.Response(
         status=problem.status,
-        body=problem_body(problem, request.path, current_request_id()),
+        body=problem_body(problem, instance_of(request), current_request_id()),
         content_type=PROBLEM_JSON,
         headers=problem.headers,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,8 +23,12 @@ from .state import Doc, ScanStatus
 logger = logging.getLogger(__name__)
 
 DOCUMENTS = "documents"
+#: tombstones of deletions under way: what a crash midway leaves for the reconciler to finish
+DELETIONS = "deletions"
 IDEMPOTENCY_KEYS = "idempotency_keys"
 CHUNK_SIZE = 255 * 1024
+#: chunks fetched per round trip while streaming a download, about 1 MiB
+STREAM_BATCH = 4
 
 
 def utcnow() -> datetime:
@@ -64,6 +70,7 @@ class DocumentRepository:
         self._docs = db.get_collection(DOCUMENTS, write_concern=WriteConcern("majority"))
         self._files = db.get_collection("fs.files", write_concern=WriteConcern("majority"))
         self._chunks = db.get_collection("fs.chunks", write_concern=WriteConcern("majority"))
+        self._deletions = db.get_collection(DELETIONS, write_concern=WriteConcern("majority"))
         self._history_limit = history_limit
 
     async def ping(self) -> None:
@@ -114,6 +121,89 @@ class DocumentRepository:
     async def delete_file(self, file_id: Any) -> None:
         await self._files.delete_one({"_id": file_id})
         await self._chunks.delete_many({"files_id": file_id})
+
+    async def file_entry(self, file_id: Any) -> Doc | None:
+        """The ``fs.files`` entry of stored content (its ``length`` and ``chunkSize``), or ``None``."""
+        result: Doc | None = await self._files.find_one({"_id": file_id})
+        return result
+
+    async def stream_chunks(self, file_id: Any, first: int, last: int) -> AsyncGenerator[bytes, None]:
+        """The chunks ``first`` to ``last`` of stored content, in order, a few per round trip.
+
+        :raises FileMissing: when a chunk is not there (the content was deleted meanwhile)
+        """
+        cursor = (
+            self._chunks.find({"files_id": file_id, "n": {"$gte": first, "$lte": last}})
+            .sort("n", ASCENDING)
+            .batch_size(STREAM_BATCH)
+        )
+        expected = first
+        try:
+            async for chunk in cursor:
+                if chunk["n"] != expected:
+                    raise FileMissing(f"file {file_id} misses chunk {expected}")
+                yield bytes(chunk["data"])
+                expected += 1
+        finally:
+            # A download the client gave up on must not leave a cursor open on the server.
+            closed = cursor.close()
+            if inspect.isawaitable(closed):
+                await closed
+        if expected != last + 1:
+            raise FileMissing(f"file {file_id} misses chunk {expected}")
+
+    async def content_of_owner(self, child_id: str, owner_id: str, limit: int) -> list[Any]:
+        """Ids of stored content uploaded for this child by this owner, whether or not a document points at it."""
+        cursor = self._files.find(
+            {"metadata.child_profile_id": child_id, "metadata.owner_id": owner_id}, projection={"_id": 1}
+        ).limit(limit)
+        return [entry["_id"] for entry in await cursor.to_list(length=limit)]
+
+    # -- deletion: a tombstone first, so that a crash midway leaves a note of what is left to remove --
+
+    async def deletion_target(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
+        """What deleting a caller's document removes: the document's id and file, from the document or from the
+        tombstone of a deletion that did not finish; ``None`` when there is neither."""
+        owned = {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id}
+        projection = {"_id": 1, "file_id": 1, "child_profile_id": 1, "owner_id": 1}
+        found: Doc | None = await self._docs.find_one(owned, projection=projection)
+        if found is None:
+            found = await self._deletions.find_one(owned, projection=projection)
+        return found
+
+    async def documents_of(self, child_id: str, owner_id: str, limit: int) -> list[Doc]:
+        """Some documents of this child and owner, as deletion targets."""
+        projection = {"_id": 1, "file_id": 1, "child_profile_id": 1, "owner_id": 1}
+        cursor = self._docs.find({"child_profile_id": child_id, "owner_id": owner_id}, projection=projection)
+        items: list[Doc] = await cursor.limit(limit).to_list(length=limit)
+        return items
+
+    async def begin_deletion(self, target: Doc) -> None:
+        """Write the tombstone of a deletion before anything is removed; writing it twice changes nothing.
+
+        :param target: from ``deletion_target``
+        """
+        tombstone = {
+            "file_id": target.get("file_id"),
+            "child_profile_id": target["child_profile_id"],
+            "owner_id": target["owner_id"],
+            "requested_at": utcnow(),
+        }
+        await self._deletions.update_one({"_id": target["_id"]}, {"$setOnInsert": tombstone}, upsert=True)
+
+    async def delete_document(self, document_id: Any, child_id: str, owner_id: str) -> bool:
+        """Remove the document itself; every compare-and-set on it matches nothing from then on."""
+        result = await self._docs.delete_one({"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id})
+        return bool(result.deleted_count)
+
+    async def end_deletion(self, document_id: Any) -> None:
+        await self._deletions.delete_one({"_id": document_id})
+
+    async def unfinished_deletions(self, older_than: datetime, limit: int) -> list[Doc]:
+        """Tombstones older than a grace period: deletions that a crash or an unreachable Redis left behind."""
+        cursor = self._deletions.find({"requested_at": {"$lt": older_than}}).sort("requested_at", ASCENDING)
+        items: list[Doc] = await cursor.limit(limit).to_list(length=limit)
+        return items
 
     # -- documents --
 

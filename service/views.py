@@ -102,29 +102,41 @@ def scan_etag(view: dict[str, Any]) -> str:
     return f'"{view.get("token") or "none"}.{digest}"'
 
 
+#: the longest ``If-None-Match`` (or ``If-Range``) the contract accepts
+MAX_CONDITION_LENGTH = 1024
+
+
 def etag_matches(etag: str, if_none_match: str) -> bool:
-    """``If-None-Match`` semantics: ``*``, or any listed tag equal under weak comparison (RFC 9110 13.1.2)."""
+    """``If-None-Match`` semantics: ``*``, or any listed tag equal under weak comparison (RFC 9110 13.1.2).
+
+    :raises InvalidParameter: for a value longer than the contract allows
+    """
+    if len(if_none_match) > MAX_CONDITION_LENGTH:
+        raise InvalidParameter(
+            f"If-None-Match may have at most {MAX_CONDITION_LENGTH} characters.",
+            extensions={"errors": {"If-None-Match": ["too long"]}},
+        )
     if if_none_match.strip() == "*":
         return True
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
+#: what openapi.yaml allows in ``If-Match``: ``*``, or one tag naming a scan token (an ETag, or the bare token)
+IF_MATCH = re.compile(r'\*|(?:W/)?"(?P<token>[A-Za-z0-9]{1,64})(?:\.[A-Za-z0-9]{1,64})?"')
 
 
 def token_from_if_match(value: str) -> str | None:
-    """The scan token an ``If-Match`` names; ``None`` for ``*`` (any)."""
-    value = value.strip()
-    if value == "*":
-        return None
-    if value.startswith("W/"):
-        value = value[2:]
-    if len(value) < 2 or not (value.startswith('"') and value.endswith('"')):
-        raise InvalidParameter("If-Match must be an entity tag in double quotes.")
-    token = value[1:-1].split(".", 1)[0]
-    if not _TOKEN.fullmatch(token):
-        raise InvalidParameter("If-Match does not name a scan token.")
-    return token
+    """The scan token an ``If-Match`` names; ``None`` for ``*`` (any).
+
+    :raises InvalidParameter: for anything but ``*`` or one entity tag naming a token
+    """
+    found = IF_MATCH.fullmatch(value.strip())
+    if found is None:
+        raise InvalidParameter(
+            "If-Match must be * or one entity tag: the ETag of the scan, or its token in double quotes.",
+            extensions={"errors": {"If-Match": ["must be * or one entity tag naming a scan"]}},
+        )
+    return found.group("token")
 
 
 def encode_cursor(key: tuple[datetime, ObjectId]) -> str:

@@ -35,6 +35,8 @@ PROBLEM_SLUGS = {
     "idempotency-key-reused": 422,
     "invalid-idempotency-key": 400,
     "method-not-allowed": 405,
+    "not-acceptable": 406,
+    "range-not-satisfiable": 416,
     "service-unavailable": 503,
     "internal-error": 500,
 }

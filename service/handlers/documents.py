@@ -1,4 +1,4 @@
-"""Uploading and listing a child's documents."""
+"""Uploading, listing and reading a child's documents."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from ..actions import Upload
 from ..auth import require_child
 from ..idempotency import Action
 from ..keys import actions_key, repository_key, settings_key
-from ..problems import MalformedBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_idempotency_key
+from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_document_id, parse_idempotency_key
 from ..views import decode_cursor, document_view, encode_cursor
 from .common import answer_response, location_of, request_key
 
@@ -127,7 +127,7 @@ async def upload_document(request: web.Request) -> web.Response:
     return answer_response(answer)
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents")
+@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents", allow_head=False)
 async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -143,3 +143,14 @@ async def list_documents(request: web.Request) -> web.Response:
             "next_cursor": encode_cursor(page.last_key) if page.last_key else None,
         }
     )
+
+
+@routes.get("/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}", name="get_document", allow_head=False)
+async def get_document(request: web.Request) -> web.Response:
+    child = parse_child_id(request.match_info["child"])
+    document_id = parse_document_id(request.match_info["document"])
+    identity = require_child(request, child)
+    doc = await request.app[repository_key].get(document_id, child, identity.user_id)
+    if doc is None:
+        raise NotFound("No such child profile or document.")
+    return web.json_response(document_view(doc, location_of(request, child)(document_id)))

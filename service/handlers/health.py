@@ -1,4 +1,4 @@
-"""Liveness, readiness, metrics and the API contract."""
+"""Liveness, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 
-from ..keys import arq_pool_key, lifecycle_key, metrics_key, repository_key, spec_key
+from ..keys import arq_pool_key, lifecycle_key, metrics_key, repository_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 READY_TIMEOUT = 2.0
 
 
-@routes.get("/healthz", name="healthz")
+@routes.get("/healthz", name="healthz", allow_head=False)
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -32,7 +32,7 @@ def describe_failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-@routes.get("/readyz", name="readyz")
+@routes.get("/readyz", name="readyz", allow_head=False)
 async def readyz(request: web.Request) -> web.Response:
     if request.app[lifecycle_key].stopping:
         # Tell the load balancer first, before the listener closes.
@@ -60,14 +60,9 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/metrics", name="metrics")
+@routes.get("/metrics", name="metrics", allow_head=False)
 async def metrics(request: web.Request) -> web.Response:
     response = web.Response(body=request.app[metrics_key].render())
     response.content_type = "text/plain"
     response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
     return response
-
-
-@routes.get("/openapi.yaml", name="openapi")
-async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[spec_key], content_type="application/yaml")

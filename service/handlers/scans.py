@@ -70,7 +70,7 @@ async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, 
     return doc
 
 
-@routes.get(SCAN_PATH + "/scan", name="get_scan")
+@routes.get(SCAN_PATH + "/scan", name="get_scan", allow_head=False)
 async def get_scan(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
     doc = await _current(request.app[repository_key], document_id, child, identity)
