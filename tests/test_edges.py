@@ -100,6 +100,17 @@ class Connection:
         self.writer.close()
 
 
+async def close_connections() -> None:
+    """Close every connection a test opened, on the test's own event loop."""
+    while Connection.opened:
+        connection = Connection.opened.pop()
+        connection.close()
+        try:
+            await connection.writer.wait_closed()
+        except OSError:
+            pass
+
+
 def multipart(content: bytes, content_type: str = "text/plain") -> bytes:
     return (
         (
@@ -143,13 +154,7 @@ async def serve(
         return server
 
     yield create
-    while Connection.opened:
-        connection = Connection.opened.pop()
-        connection.close()
-        try:
-            await connection.writer.wait_closed()
-        except OSError:
-            pass
+    await close_connections()
     for server in started:
         if server.runner.server is not None:
             await server.runner.cleanup()

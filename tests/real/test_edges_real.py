@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,20 @@ import pytest
 from service.auth import issue_token
 from tests.helpers import CHILD, JWT_SECRET, USER
 from tests.real.harness import ROOT, Cluster, free_port, spawn, terminate, wait_for
-from tests.test_edges import Connection, multipart, text_of, upload_head
+from tests.test_edges import Connection, close_connections, multipart, text_of, upload_head
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(120)]
 
 AUTH = {"Authorization": f"Bearer {issue_token(JWT_SECRET, USER, [CHILD], ttl_seconds=3600)}"}
 #: the upload of the original report: 1.9 MB at about 300 KB/s
 UPLOAD_BYTES = 1_900_000
+
+
+@pytest.fixture(autouse=True)
+async def connections() -> AsyncIterator[None]:
+    """The connections a test opens are closed on its own event loop, not left to a later test."""
+    yield
+    await close_connections()
 
 
 def exits_within(cluster: Cluster, proc: object, seconds: float) -> int:
