@@ -604,6 +604,9 @@ class DocumentActions:
                 return Outcome(problem=_reused(), key=key)
             if verdict is Verdict.IN_USE:
                 return Outcome(problem=self._in_use(), key=key)
+            if verdict is Verdict.GONE:
+                gone = NotFound("The document this request made or acted on was deleted since; nothing was done.")
+                return Outcome(problem=gone, key=key, key_bound=True)
             # REBUILD or INTERRUPTED: the document the earlier request acted on tells what it did.
             told = await self._from_document(existing, verdict, key, action, target, location_of)
             if told is not None:

@@ -10,6 +10,8 @@ The order of a deletion, and why:
 3. Its content goes: the ``fs.files`` entry, then the chunks. After step 2 no document points at this content,
    so no scan is ever started on missing content; a scan already reading it fails, and its failure is a
    compare-and-set that matches nothing.
+   The answers Idempotency-Keys stored about it go too; each key stays bound to its request until it expires,
+   so a retry is told the document is gone rather than uploading or scanning it again.
 4. The deep pipeline is told (a ``document_deleted`` job on its queue), so it can drop what it derived.
 5. The tombstone goes. If Redis cannot take the notice, the tombstone stays and the reconciler tries again.
 """
@@ -64,6 +66,7 @@ async def finish_deletion(
     await repo.delete_document(tombstone["_id"], tombstone["child_profile_id"], tombstone["owner_id"])
     if tombstone.get("file_id") is not None:
         await repo.delete_file(tombstone["file_id"])
+    await repo.forget_answers(tombstone["_id"])
     told = await enqueue(
         pool,
         DOCUMENT_DELETED,

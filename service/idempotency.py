@@ -27,6 +27,7 @@ class KeyState(StrEnum):
     PENDING = "pending"  #: the first request with this key is being decided
     DONE = "done"  #: answered; the reply is stored
     LEGACY = "legacy"  #: recorded before replies were stored; the reply is rebuilt from the document
+    ERASED = "erased"  #: its document was deleted, and the stored reply (personal data) with it
 
 
 class Verdict(StrEnum):
@@ -35,6 +36,7 @@ class Verdict(StrEnum):
     IN_USE = "in_use"  #: the first request is still being decided: 409 with Retry-After
     INTERRUPTED = "interrupted"  #: the first request stopped between its claim and its answer: resolve it
     REBUILD = "rebuild"  #: a legacy record of the same request: answer from the document as it is now
+    GONE = "gone"  #: the same request, whose document was deleted since: 404, and nothing is done again
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def judge(
         return Verdict.REBUILD if same else Verdict.MISMATCH
     if record.get("fingerprint") != fp:
         return Verdict.MISMATCH
+    if record.get("state") == KeyState.ERASED:
+        return Verdict.GONE
     if record.get("state") == KeyState.DONE:
         return Verdict.REPLAY
     claimed_at = record.get("claimed_at")
@@ -131,6 +135,11 @@ def expired(record: Mapping[str, Any], now: datetime) -> bool:
 def stored_reply(record: Mapping[str, Any]) -> Reply:
     reply = record["reply"]
     return Reply(status=int(reply["status"]), body=str(reply["body"]), location=str(reply["location"]))
+
+
+def erased_update(now: datetime) -> dict[str, Any]:
+    """Forget a deleted document's stored answers, keeping each key bound to its request until it expires."""
+    return {"$set": {"state": KeyState.ERASED.value, "erased_at": now}, "$unset": {"reply": ""}}
 
 
 def done_update(reply: Reply, now: datetime) -> dict[str, Any]:

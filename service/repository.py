@@ -17,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument, WriteConcern
 from pymongo.errors import AutoReconnect, DuplicateKeyError, PyMongoError
 
 from . import state
-from .idempotency import KeyState, Reply, done_update
+from .idempotency import KeyState, Reply, done_update, erased_update
 from .state import Doc, ScanStatus
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class DocumentRepository:
         self._files = db.get_collection("fs.files", write_concern=WriteConcern("majority"))
         self._chunks = db.get_collection("fs.chunks", write_concern=WriteConcern("majority"))
         self._deletions = db.get_collection(DELETIONS, write_concern=WriteConcern("majority"))
+        self._keys = db.get_collection(IDEMPOTENCY_KEYS, write_concern=WriteConcern("majority"))
         self._history_limit = history_limit
 
     async def ping(self) -> None:
@@ -195,6 +196,10 @@ class DocumentRepository:
         """Remove the document itself; every compare-and-set on it matches nothing from then on."""
         result = await self._docs.delete_one({"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id})
         return bool(result.deleted_count)
+
+    async def forget_answers(self, document_id: Any) -> None:
+        """Remove the answers Idempotency-Keys stored about a deleted document (its name, its suggestion)."""
+        await self._keys.update_many({"document_id": document_id}, erased_update(utcnow()))
 
     async def end_deletion(self, document_id: Any) -> None:
         await self._deletions.delete_one({"_id": document_id})

@@ -248,3 +248,28 @@ async def test_deleted_ids_are_not_reused_by_an_upload(api: Any, auth: dict[str,
     again = await (await api.post(DOCS, data=form(SAMPLE_TEXT), headers=auth)).json()
     assert again["id"] != created["id"]
     assert await db.documents.count_documents({"_id": ObjectId(created["id"])}) == 0
+
+
+async def test_a_deleted_document_takes_its_stored_answers_with_it(
+    api: Any, auth: dict[str, str], db: Any, arq_pool: ArqRedis, settings: Settings
+) -> None:
+    keyed = {**auth, "Idempotency-Key": "up-1"}
+    uploaded = await api.post(DOCS, data=form(SAMPLE_TEXT, filename="private-name.txt"), headers=keyed)
+    assert uploaded.status == 201
+    document_id = (await uploaded.json())["id"]
+    record = await db.idempotency_keys.find_one({"_id": {"owner": USER, "key": "up-1"}})
+    assert "private-name.txt" in record["reply"]["body"]
+
+    assert (await api.delete(f"{DOCS}/{document_id}", headers=auth)).status == 204
+    record = await db.idempotency_keys.find_one({"_id": {"owner": USER, "key": "up-1"}})
+    assert record["state"] == "erased" and "reply" not in record  # no name, no suggestion left behind
+    jobs = await arq_pool.queued_jobs(queue_name=settings.queue_name)
+    # A retry of the upload is told the document is gone; it does not store the file again.
+    retry = await api.post(DOCS, data=form(SAMPLE_TEXT, filename="private-name.txt"), headers=keyed)
+    assert retry.status == 404
+    assert "private-name" not in await retry.text()
+    assert await db.documents.count_documents({}) == 0 and await db["fs.files"].count_documents({}) == 0
+    assert len(await arq_pool.queued_jobs(queue_name=settings.queue_name)) == len(jobs)
+    # The key is still bound to that request: another file with it is refused.
+    other = await api.post(DOCS, data=form(b"Another sheet entirely, about volcanoes."), headers=keyed)
+    assert other.status == 422

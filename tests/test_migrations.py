@@ -72,6 +72,7 @@ def test_load_migrations_orders_versions_and_checksums_sources() -> None:
         ("0002", "validator"),
         ("0003", "backfill_legacy"),
         ("0004", "idempotency_keys"),
+        ("0005", "erasure_indexes"),
     ]
     assert all(len(m.checksum) == 64 and m.description for m in migrations)
 
@@ -92,9 +93,9 @@ def test_load_migrations_refuses_a_misnamed_module(tmp_path: Any, monkeypatch: p
 async def test_up_applies_all_versions_in_order_and_records_them(db: Any) -> None:
     outcomes = await MigrationRunner(db, owner="one").up()
 
-    assert [o.migration.version for o in outcomes] == ["0001", "0002", "0003", "0004"]
+    assert [o.migration.version for o in outcomes] == ["0001", "0002", "0003", "0004", "0005"]
     records = await recorded(db)
-    assert [r["_id"] for r in records] == ["0001", "0002", "0003", "0004"]
+    assert [r["_id"] for r in records] == ["0001", "0002", "0003", "0004", "0005"]
     checksums = {m.version: m.checksum for m in load_migrations()}
     for record in records:
         assert record["applied_at"].tzinfo is not None
@@ -117,6 +118,7 @@ async def test_status_lists_applied_and_pending_versions(db: Any) -> None:
         ("0002", False, False),
         ("0003", False, False),
         ("0004", False, False),
+        ("0005", False, False),
     ]
 
 
@@ -146,7 +148,7 @@ async def test_dry_run_describes_and_changes_nothing(db: Any) -> None:
     outcomes = await MigrationRunner(db).up(dry_run=True)
 
     assert await snapshot(db) == before
-    assert [o.migration.version for o in outcomes] == ["0001", "0002", "0003", "0004"]
+    assert [o.migration.version for o in outcomes] == ["0001", "0002", "0003", "0004", "0005"]
     assert all(o.dry_run for o in outcomes)
     assert all(line.startswith("would create") for line in outcomes[0].lines)
     assert outcomes[1].lines[0].startswith("would collMod documents")
@@ -204,7 +206,7 @@ async def test_a_runner_takes_an_expired_lock_and_applies(db: Any) -> None:
 
     outcomes = await MigrationRunner(db, owner="next", clock=lambda: T0 + timedelta(minutes=5)).up()
 
-    assert len(outcomes) == 4
+    assert len(outcomes) == 5
     assert await db[LOCK_COLLECTION].count_documents({}) == 0
 
 
@@ -281,9 +283,9 @@ async def test_gathered_runners_with_the_real_versions_record_each_version_once(
     )
 
     applied = [o.migration.version for r in results if not isinstance(r, BaseException) for o in r]
-    assert sorted(applied) == ["0001", "0002", "0003", "0004"]
+    assert sorted(applied) == ["0001", "0002", "0003", "0004", "0005"]
     assert all(isinstance(r, (list, LockBusy)) for r in results)
-    assert [r["_id"] for r in await recorded(db)] == ["0001", "0002", "0003", "0004"]
+    assert [r["_id"] for r in await recorded(db)] == ["0001", "0002", "0003", "0004", "0005"]
 
 
 async def test_a_runner_that_lost_its_lock_records_nothing(db: Any) -> None:
@@ -373,6 +375,7 @@ async def test_cli_up_status_and_a_refused_second_runner(db: Any) -> None:
         ["0002", "validator", "applied"],
         ["0003", "backfill_legacy", "applied"],
         ["0004", "idempotency_keys", "applied"],
+        ["0005", "erasure_indexes", "applied"],
     ]
 
     assert await MigrationLock(db, "other").acquire()

@@ -163,5 +163,6 @@ def test_migrations_log_in_the_log_format_and_say_each_thing_once(cluster: Clust
         "0002 validator",
         "0003 backfill_legacy",
         "0004 idempotency_keys",
+        "0005 erasure_indexes",
     ]
     assert not any(line in message for line in summary for message in messages)
