@@ -30,7 +30,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,6 +199,7 @@ class Bench:
         self, mongo: MongoClient[Any], db: str, redis_client: redis.Redis, pid: int, port: int, stores: list[int]
     ) -> None:
         self.stores = stores
+        self.db = db
         self.docs = mongo[db]["documents"]
         self.keys = mongo[db]["idempotency_keys"]
         self.redis = redis_client
@@ -298,7 +299,8 @@ def _print(title: str, samples: dict[str, Sample], single: dict[str, Sample], do
         f"{'load us':>7} {'store us':>8} {'mongo/req':>9} {'redis/req':>9} {'mongo/acc':>9} {'mongo/ref':>9} "
         f"{'redis/ref':>9}  accepted/round"
     )
-    base = samples["real"].requests / samples["real"].seconds
+    first = next(iter(samples.values()))
+    base = first.requests / first.seconds
     ok = True
     for name, s in samples.items():
         rate = s.requests / s.seconds
@@ -322,6 +324,40 @@ def _print(title: str, samples: dict[str, Sample], single: dict[str, Sample], do
     return ok
 
 
+def _start(
+    stack: ExitStack,
+    driver: str,
+    mongo: MongoClient[Any],
+    mongo_url: str,
+    redis_client: redis.Redis,
+    redis_url: str,
+    stores: list[int],
+) -> Bench:
+    """A web process on this driver, with a database of its own, stopped when the stack closes."""
+    db, port = f"bench_{ObjectId()}", _free_port()
+    argv = [sys.executable, "-m", "bench.storm_server", "--mongo-url", mongo_url, "--redis-url", redis_url]
+    argv += ["--db", db, "--port", str(port), "--driver", driver]
+    server, _ = stack.enter_context(_process(argv, "listening"))
+    return Bench(mongo, db, redis_client, server.pid, port, stores)
+
+
+def _print_drivers(
+    drivers: list[str], variant: str, storm: dict[str, dict[str, Sample]], single: dict[str, dict[str, Sample]]
+) -> None:
+    """The drivers side by side on one variant: their rounds were interleaved, so the ratios compare."""
+    print(f"\n{variant}, driver by driver (ratios to {drivers[0]})")
+    print(f"  {'driver':<10} {'workload':<8} {'req/s':>7} {'ratio':>6} {'cpu us':>7} {'cpu ratio':>9}")
+    for workload, samples in (("storm", storm), ("single", single)):
+        base = samples[drivers[0]][variant]
+        for driver in drivers:
+            s = samples[driver][variant]
+            rate, cpu = s.requests / s.seconds, s.cpu_seconds / s.requests * 1e6
+            print(
+                f"  {driver:<10} {workload:<8} {rate:>7.0f} {rate / (base.requests / base.seconds):>6.2f} {cpu:>7.0f} "
+                f"{cpu / (base.cpu_seconds / base.requests * 1e6):>9.2f}"
+            )
+
+
 async def run(args: Any) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
     variants = [v for v in args.variants.split(",") if v]
@@ -331,60 +367,51 @@ async def run(args: Any) -> int:
         stores = [pid for pid in (mongo_pid, redis_pid) if pid is not None]
         mongo: MongoClient[Any] = MongoClient(mongo_url, tz_aware=True)
         redis_client = redis.Redis.from_url(redis_url)
-        for driver in drivers:
-            db = f"bench_{ObjectId()}"
-            port = _free_port()
-            argv = [
-                sys.executable,
-                "-m",
-                "bench.storm_server",
-                "--mongo-url",
-                mongo_url,
-                "--redis-url",
-                redis_url,
-                "--db",
-                db,
-                "--port",
-                str(port),
-                "--driver",
-                driver,
-            ]
-            with _process(argv, "listening") as (server, _):
-                bench = Bench(mongo, db, redis_client, server.pid, port, stores)
+        with ExitStack() as stack:
+            benches = {
+                driver: _start(stack, driver, mongo, mongo_url, redis_client, redis_url, stores) for driver in drivers
+            }
+            storm = {d: {v: Sample() for v in variants} for d in drivers}
+            single = {d: {v: Sample() for v in variants} for d in drivers}
+            for bench in benches.values():
                 bench.create(args.documents)
-                await bench.run("real", args.concurrent, 1)  # warm up: connections, caches
-                storm = {v: Sample() for v in variants}
-                single = {v: Sample() for v in variants}
-                # Round by round, each variant in turn: the machine's noise falls on all of them alike. The run
-                # right after a storm pays for what the storm left behind (garbage, a thousand idle connections):
-                # an unmeasured run takes that, and each round starts with another variant.
-                for round_no in range(args.rounds):
-                    turn = round_no % len(variants)
-                    order = variants[turn:] + variants[:turn]
+                await bench.run(variants[0], args.concurrent, 1)  # warm up: connections, caches
+            # Round by round, each driver and each variant in turn: the machine's noise falls on all of them
+            # alike. The run right after a storm pays for what the storm left behind (garbage, a thousand idle
+            # connections): an unmeasured run takes that, and each round starts with another variant.
+            for round_no in range(args.rounds):
+                turn = round_no % len(variants)
+                order = variants[turn:] + variants[:turn]
+                for driver in drivers[round_no % len(drivers) :] + drivers[: round_no % len(drivers)]:
+                    bench = benches[driver]
                     for v in order:
-                        await bench.run(v, args.concurrent, 1, storm[v])
+                        await bench.run(v, args.concurrent, 1, storm[driver][v])
                     await bench.run(order[0], 1, 1)
                     for v in order:
-                        await bench.run(v, 1, 1, single[v])
+                        await bench.run(v, 1, 1, single[driver][v])
+            backend = f"MongoDB {args.mongo_url}" if args.mongo_url else "the wire stand-in"
+            for driver, bench in benches.items():
                 bench.http.close()
-                backend = f"MongoDB {args.mongo_url}" if args.mongo_url else "the wire stand-in"
                 print(
                     f"\nrescan, driver {driver}, {backend} through the real driver, one web process, real redis-server"
                 )
                 ok &= _print(
                     f"storm: {args.documents} documents x {args.concurrent} identical rescans x {args.rounds} rounds "
                     f"({args.documents * args.concurrent} requests in flight at once)",
-                    storm,
-                    single,
+                    storm[driver],
+                    single[driver],
                     args.documents,
                 )
                 ok &= _print(
                     f"single: one rescan per document, {args.documents} documents x {args.rounds} rounds",
-                    single,
-                    single,
+                    single[driver],
+                    single[driver],
                     args.documents,
                 )
-            mongo.drop_database(db)
+            if len(drivers) > 1:
+                _print_drivers(drivers, variants[0], storm, single)
+            for bench in benches.values():
+                mongo.drop_database(bench.db)
         mongo.close()
     return 0 if ok else 1
 
@@ -399,7 +426,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrent", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS), help="any of " + ", ".join(VARIANTS))
-    parser.add_argument("--drivers", default="motor", help="motor, pymongo, or both: motor,pymongo")
+    parser.add_argument(
+        "--drivers", default="motor,pymongo", help="motor, pymongo, or both: motor,pymongo (their rounds interleaved)"
+    )
     parser.add_argument("--mongo-url", default="", help="a MongoDB to use instead of the wire stand-in")
     args: Any = parser.parse_args(argv)
     return asyncio.run(run(args))
