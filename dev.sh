@@ -44,11 +44,7 @@ client_system_deps() {
   command -v npm >/dev/null || missing+=(nodejs npm)
   command -v curl >/dev/null || missing+=(curl)  # the commands the banner and the README give
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "installing system packages for the client checks: ${missing[*]}"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 }
 
 node_deps() {
