@@ -19,13 +19,14 @@ The order of a deletion, and why:
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from arq.connections import ArqRedis
 
 from .metrics import Metrics
 from .queue import enqueue
-from .repository import DocumentRepository
+from .repository import DocumentRepository, utcnow
 from .settings import Settings
 from .state import Doc
 
@@ -91,17 +92,28 @@ async def erase_child(
     owner_id: str,
     metrics: Metrics | None = None,
 ) -> int:
-    """Delete every document of a child uploaded by this owner, then any content of theirs no document points at.
+    """Delete every document of a child uploaded by this owner until now, then any content of theirs left over
+    from uploads that failed.
+
+    Uploads that arrive while it runs are not erased: they come after the erasure, and an erasure that chased
+    them would run as long as uploads keep coming. Their content is not touched either: an upload stores its
+    content first and inserts its document within ``IDEMPOTENCY_PENDING_SECONDS``, so only content older than
+    that, which no document points at, is a leftover.
 
     :return: how many documents this call deleted (a concurrent erasure deletes the others)
     """
+    started = utcnow()
     deleted = 0
-    while batch := await repo.documents_of(child_id, owner_id, ERASE_BATCH):
+    while batch := await repo.documents_of(child_id, owner_id, started, ERASE_BATCH):
         for target in batch:
             deleted += await delete_document(repo, pool, settings, target, metrics)
-    # Uploads whose document was never inserted (and whose clean-up failed) left content behind.
-    while orphans := await repo.content_of_owner(child_id, owner_id, ERASE_BATCH):
+    leftover_before = started - timedelta(seconds=settings.idempotency_pending_seconds)
+    after: Any = None
+    while True:
+        orphans, after = await repo.orphaned_content(child_id, owner_id, leftover_before, after, ERASE_BATCH)
         for file_id in orphans:
             await repo.delete_file(file_id)
+        if after is None:
+            break
     logger.info("erased %d documents of a child", deleted)
     return deleted

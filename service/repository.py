@@ -153,12 +153,31 @@ class DocumentRepository:
         if expected != last + 1:
             raise FileMissing(f"file {file_id} misses chunk {expected}")
 
-    async def content_of_owner(self, child_id: str, owner_id: str, limit: int) -> list[Any]:
-        """Ids of stored content uploaded for this child by this owner, whether or not a document points at it."""
-        cursor = self._files.find(
-            {"metadata.child_profile_id": child_id, "metadata.owner_id": owner_id}, projection={"_id": 1}
-        ).limit(limit)
-        return [entry["_id"] for entry in await cursor.to_list(length=limit)]
+    async def orphaned_content(
+        self, child_id: str, owner_id: str, stored_before: datetime, after: Any, limit: int
+    ) -> tuple[list[Any], Any]:
+        """Content uploaded for this child by this owner before ``stored_before`` that no document points at, a
+        page at a time in ``_id`` order.
+
+        :param stored_before: an upload inserts its document within a bound after storing its content; content
+            older than that bound with no document is left over from an upload that failed
+        :param after: the ``_id`` the previous page ended with, or ``None`` for the first page
+        :return: the orphans of this page, and the ``_id`` to pass as ``after`` for the next (``None``: no more)
+        """
+        query: dict[str, Any] = {
+            "metadata.child_profile_id": child_id,
+            "metadata.owner_id": owner_id,
+            "uploadDate": {"$lt": stored_before},
+        }
+        if after is not None:
+            query["_id"] = {"$gt": after}
+        cursor = self._files.find(query, projection={"_id": 1}).sort("_id", ASCENDING).limit(limit)
+        ids = [entry["_id"] for entry in await cursor.to_list(length=limit)]
+        if not ids:
+            return [], None
+        pointed = self._docs.find({"file_id": {"$in": ids}}, projection={"file_id": 1})
+        referenced = {doc["file_id"] for doc in await pointed.to_list(length=len(ids))}
+        return [file_id for file_id in ids if file_id not in referenced], ids[-1]
 
     # -- deletion: a tombstone first, so that a crash midway leaves a note of what is left to remove --
 
@@ -172,10 +191,18 @@ class DocumentRepository:
             found = await self._deletions.find_one(owned, projection=projection)
         return found
 
-    async def documents_of(self, child_id: str, owner_id: str, limit: int) -> list[Doc]:
-        """Some documents of this child and owner, as deletion targets."""
+    async def documents_of(self, child_id: str, owner_id: str, created_until: datetime, limit: int) -> list[Doc]:
+        """Some documents of this child and owner created until a moment, as deletion targets.
+
+        :param created_until: later uploads are not returned (legacy documents without ``created_at`` are)
+        """
         projection = {"_id": 1, "file_id": 1, "child_profile_id": 1, "owner_id": 1}
-        cursor = self._docs.find({"child_profile_id": child_id, "owner_id": owner_id}, projection=projection)
+        query = {
+            "child_profile_id": child_id,
+            "owner_id": owner_id,
+            "$or": [{"created_at": {"$lte": created_until}}, {"created_at": None}],
+        }
+        cursor = self._docs.find(query, projection=projection)
         items: list[Doc] = await cursor.limit(limit).to_list(length=limit)
         return items
 

@@ -203,9 +203,16 @@ async def test_erase_a_child(
 ) -> None:
     mine = [await stored_doc() for _ in range(3)]
     others = [await stored_doc(owner="parent-2"), await stored_doc(child="child-2")]
-    # content of an upload whose document was never inserted
+    # content of an upload whose document was never inserted, long enough ago that none will be
     orphan = await repo.store_file(b"x", "a.txt", "text/plain", {"child_profile_id": CHILD, "owner_id": USER})
     theirs = await repo.store_file(b"y", "b.txt", "text/plain", {"child_profile_id": CHILD, "owner_id": "parent-2"})
+    # content of an upload in flight: stored, its document not inserted yet
+    in_flight = await repo.store_file(b"z", "c.txt", "text/plain", {"child_profile_id": CHILD, "owner_id": USER})
+    # an upload that lands after the erasure began (its clock says so): it is not chased
+    later = await stored_doc()
+    await db.documents.update_one({"_id": later["_id"]}, {"$set": {"created_at": utcnow() + timedelta(hours=1)}})
+    long_ago = utcnow() - timedelta(hours=1)
+    await db["fs.files"].update_many({"_id": {"$in": [orphan, theirs]}}, {"$set": {"uploadDate": long_ago}})
 
     resp = await api.delete(DOCS, headers=auth)
     assert resp.status == 200
@@ -218,7 +225,9 @@ async def test_erase_a_child(
         assert await db.documents.count_documents({"_id": doc["_id"]}) == 1
         assert await stored_content(db, doc["file_id"]) == (1, 1)
     assert await stored_content(db, theirs) == (1, 1)
-    assert (await (await api.get(DOCS, headers=auth)).json())["items"] == []
+    assert await stored_content(db, in_flight) == (1, 1)
+    assert await stored_content(db, later["file_id"]) == (1, 1)
+    assert [item["id"] for item in (await (await api.get(DOCS, headers=auth)).json())["items"]] == [str(later["_id"])]
 
     again = await api.delete(DOCS, headers=auth)
     assert await again.json() == {"deleted": 0}

@@ -715,10 +715,12 @@ async def test_deletion_and_download_queries(fidelity: Callable[[Scenario], Awai
         entry = await repo.file_entry(file_id)
         assert entry is not None
         middle = [piece async for piece in repo.stream_chunks(file_id, 1, 2)]
-        orphans = await repo.content_of_owner("child-1", "owner-1", 10)
+        # the document points at its content: no orphan, and the page ends at that content
+        orphans, last = await repo.orphaned_content("child-1", "owner-1", T0.replace(year=2100), None, 10)
+        end = await repo.orphaned_content("child-1", "owner-1", T0.replace(year=2100), last, 10)
         target = await repo.deletion_target(doc["_id"], "child-1", "owner-1")
         assert target is not None
-        batch = await repo.documents_of("child-1", "owner-1", 10)
+        batch = await repo.documents_of("child-1", "owner-1", T0.replace(year=2100), 10)
         await repo.begin_deletion(target)
         await repo.begin_deletion(target)  # a retry writes nothing new
         removed = [await repo.delete_document(doc["_id"], "child-1", "owner-1") for _ in range(2)]
@@ -736,7 +738,7 @@ async def test_deletion_and_download_queries(fidelity: Callable[[Scenario], Awai
         return (
             [entry["length"], entry["chunkSize"]],
             [len(piece) for piece in middle],
-            [found == file_id for found in orphans],
+            [orphans, last == file_id, end],
             same_file(target),
             same_file(batch),
             removed,
@@ -749,5 +751,6 @@ async def test_deletion_and_download_queries(fidelity: Callable[[Scenario], Awai
 
     sizes, middle, orphans, _, _, removed, from_tombstone, unfinished, gone, *rest = await fidelity(scenario)
     assert sizes == [len(content) + 4, CHUNK_SIZE] and middle == [CHUNK_SIZE, len(content) + 4 - 2 * CHUNK_SIZE]
-    assert orphans == [True] and removed == [True, False] and from_tombstone is not None and len(unfinished) == 1
+    assert orphans == [[], True, ([], None)] and removed == [True, False]
+    assert from_tombstone is not None and len(unfinished) == 1
     assert gone is None and rest == [None, 0]
