@@ -269,8 +269,11 @@ def auth_middleware_factory(verifier: TokenVerifier, protected_prefix: str = "/a
     async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(protected_prefix):
             return await handler(request)
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+        headers = request.headers.getall("Authorization", [])
+        if len(headers) > 1:
+            # A proxy that reads the other one would see another caller.
+            raise Unauthorized("Send one Authorization header.", headers=_challenge("invalid_request"))
+        scheme, _, token = (headers[0] if headers else "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("A bearer token is required.", headers=_challenge())

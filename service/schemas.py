@@ -19,6 +19,7 @@ IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 #: RFC 8941 sf-string: printable ASCII in double quotes, with \" and \\ escaped
 _SF_STRING = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"')
 _SF_ESCAPE = re.compile(r"\\(.)")
+_ASCII_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class _Strict(Schema):
@@ -41,8 +42,18 @@ class RescanSchema(_Strict):
     """An empty object: rescan takes no options."""
 
 
+class _Digits(fields.Integer):
+    """An integer written in ASCII digits only (``int()`` also takes other scripts' digits, signs and spaces)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and not _ASCII_DIGITS.fullmatch(value):
+            raise self.make_error("invalid")
+        result: int = super()._deserialize(value, attr, data, **kwargs)
+        return result
+
+
 class ListQuerySchema(_Strict):
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    limit = _Digits(load_default=None, validate=validate.Range(min=1, max=100))
     cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
 
 
@@ -59,7 +70,9 @@ def load_body(schema: Schema, payload: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = schema.load(payload)
     except ValidationError as exc:
-        raise ValidationFailed("Some values are not valid.", extensions={"errors": _flatten(exc.messages)}) from None
+        raise ValidationFailed(
+            "Some values are not valid.", extensions={"errors": _flatten(schema, exc.messages)}
+        ) from None
     return result
 
 
@@ -75,15 +88,23 @@ def load_query(schema: Schema, query: Any) -> dict[str, Any]:
         result: dict[str, Any] = schema.load(raw)
     except ValidationError as exc:
         raise InvalidParameter(
-            "Some query parameters are not valid.", extensions={"errors": _flatten(exc.messages)}
+            "Some query parameters are not valid.", extensions={"errors": _flatten(schema, exc.messages)}
         ) from None
     return result
 
 
-def _flatten(messages: Any) -> dict[str, list[str]]:
-    if isinstance(messages, dict):
-        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in messages.items()}
-    return {"_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+def _flatten(schema: Schema, messages: Any) -> dict[str, list[str]]:
+    """Marshmallow's messages by field, naming only fields of the schema: a name the client made up is not
+    repeated back to it."""
+    if not isinstance(messages, dict):
+        return {"_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+    flat: dict[str, list[str]] = {}
+    for name, found in messages.items():
+        if name in schema.fields or name == "_schema":
+            flat[str(name)] = [str(m) for m in (found if isinstance(found, list) else [found])]
+        else:
+            flat["_schema"] = [f"Unknown fields are not accepted; the known ones are: {', '.join(schema.fields)}."]
+    return flat
 
 
 def parse_child_id(value: str) -> str:
@@ -118,6 +139,9 @@ def parse_idempotency_key(values: list[str]) -> str | None:
         if quoted is None:
             raise InvalidIdempotencyKey("Idempotency-Key must be one quoted string or 1 to 255 printable characters.")
         key = _SF_ESCAPE.sub(r"\1", quoted.group(1))
+    elif "," in key:
+        # Two key fields that a proxy joined into one line: which one would a retry carry?
+        raise InvalidIdempotencyKey("Send one Idempotency-Key per request; quote a key that holds a comma.")
     if not IDEMPOTENCY_KEY.fullmatch(key) or not key.strip():
         raise InvalidIdempotencyKey("Idempotency-Key must be 1 to 255 printable ASCII characters.")
     return key

@@ -9,6 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from multidict import CIMultiDict
 
 from service.app import create_app
 from service.auth import TokenVerifier
@@ -49,6 +50,15 @@ async def test_bad_tokens_are_401(api: Any, header: str | None) -> None:
     assert resp.status == 401
     assert resp.headers["WWW-Authenticate"].startswith("Bearer")
     assert (await resp.json())["type"] == "urn:docscan:problem:unauthorized"
+
+
+async def test_two_authorization_headers_are_401_whichever_comes_first(api: Any, token: Any) -> None:
+    valid = f"Bearer {token()}"
+    for first, second in ((valid, "Bearer junk"), ("Bearer junk", valid), (valid, valid)):
+        resp = await api.get(DOCS, headers=CIMultiDict([("Authorization", first), ("Authorization", second)]))
+        assert resp.status == 401
+        assert 'error="invalid_request"' in resp.headers["WWW-Authenticate"]
+        assert (await resp.json())["type"] == "urn:docscan:problem:unauthorized"
 
 
 async def test_foreign_child_and_foreign_documents_are_404(api: Any, stored_doc: Any, token: Any, repo: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from typing import Any
 
 import pytest
@@ -100,6 +101,8 @@ RESCAN_CASES = [
     # two keys combined into one field line, as an intermediary joins repeated fields, are not one key
     ({"headers": {"Idempotency-Key": '"tap-1", "tap-2"'}}, 400, "invalid-idempotency-key"),
     ({"headers": {"Idempotency-Key": '"unterminated'}}, 400, "invalid-idempotency-key"),
+    # the same, unquoted
+    ({"headers": {"Idempotency-Key": "tap-1, tap-2"}}, 400, "invalid-idempotency-key"),
     ({"data": b"[" * 10_000, "headers": {"Content-Type": "application/json"}}, 400, "malformed-body"),
 ]
 
@@ -158,6 +161,11 @@ async def test_two_idempotency_keys_are_refused(
         ("/api/v1/children/child-1/documents?limit=0", 400, "invalid-parameter"),
         ("/api/v1/children/child-1/documents?limit=101", 400, "invalid-parameter"),
         ("/api/v1/children/child-1/documents?limit=ten", 400, "invalid-parameter"),
+        # int() reads other scripts' digits, signs and spaces; a query parameter is ASCII digits
+        ("/api/v1/children/child-1/documents?limit=%D9%A3", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?limit=%EF%BC%92", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?limit=+5", 400, "invalid-parameter"),
+        ("/api/v1/children/child-1/documents?limit=%205", 400, "invalid-parameter"),
         ("/api/v1/children/child-1/documents?cursor=%%%%", 400, "invalid-parameter"),
         ("/api/v1/children/child-1/documents?cursor=eyJ0IjoxfQ", 400, "invalid-parameter"),
         # far-off time zones at the ends of the calendar: the date would not fit BSON once in UTC
@@ -182,6 +190,25 @@ async def test_bad_paths_and_queries(api: Any, auth: dict[str, str], path: str, 
     resp = await api.get(path, headers=auth)
     assert resp.status == status
     assert (await resp.json())["type"] == f"urn:docscan:problem:{slug}"
+
+
+async def test_unknown_names_are_refused_without_being_repeated(
+    api: Any, auth: dict[str, str], target: dict[str, Any], repo: DocumentRepository
+) -> None:
+    before = await repo.get_by_id(target["_id"])
+    answers = [
+        await api.get(f"/api/v1/children/{CHILD}/documents?limit=2&Xecho-me=1", headers=auth),
+        await api.post(url(target, "rescan"), json={"Xecho-me": 1}, headers=auth),
+        await api.post(
+            url(target, "confirm-scan"), json={"topic": "music", "language": "en", "Xecho-me": 1}, headers=auth
+        ),
+    ]
+    for resp, status in zip(answers, (400, 422, 422), strict=True):
+        assert resp.status == status
+        body = await resp.text()
+        assert "echo" not in body.lower()
+        assert "Unknown fields are not accepted" in json.loads(body)["errors"]["_schema"][0]
+    assert await repo.get_by_id(target["_id"]) == before
 
 
 async def test_wrong_method_is_405_problem(api: Any, auth: dict[str, str], target: dict[str, Any]) -> None:

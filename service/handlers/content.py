@@ -19,7 +19,7 @@ from ..views import MAX_CONDITION_LENGTH, etag_matches
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)", re.IGNORECASE)
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)", re.IGNORECASE)
 #: a position this large is past the end of any file; longer digit strings are not turned into integers
 _FAR = 10**18
 #: what may stand in an RFC 6266 ``filename`` fallback as it is
