@@ -232,7 +232,7 @@ class Bench:
                 token=new_token(),
                 now=utcnow(),
             )
-            doc.update(scan_status="ready", pipeline_stage="awaiting_validation", progress=100)
+            doc.update({"scan_status": "ready", "pipeline_stage": "awaiting_validation", "progress": 100})
             docs.append(doc)
         self.docs.insert_many(docs)
         self.ids = [d["_id"] for d in docs]

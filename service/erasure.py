@@ -25,9 +25,8 @@ from arq.connections import ArqRedis
 
 from .metrics import Metrics
 from .queue import enqueue
-from .repository import DocumentRepository
+from .repository import DeletionTarget, DocumentRepository
 from .settings import Settings
-from .state import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def document_deleted_job_id(document_id: Any) -> str:
 
 
 async def delete_document(
-    repo: DocumentRepository, pool: ArqRedis, settings: Settings, target: Doc, metrics: Metrics | None = None
+    repo: DocumentRepository, pool: ArqRedis, settings: Settings, target: DeletionTarget, metrics: Metrics | None = None
 ) -> bool:
     """Delete one document and its content, in the order the module describes.
 
@@ -56,7 +55,11 @@ async def delete_document(
 
 
 async def finish_deletion(
-    repo: DocumentRepository, pool: ArqRedis, settings: Settings, tombstone: Doc, metrics: Metrics | None = None
+    repo: DocumentRepository,
+    pool: ArqRedis,
+    settings: Settings,
+    tombstone: DeletionTarget,
+    metrics: Metrics | None = None,
 ) -> bool:
     """Steps 2 to 5 for a tombstone; each is a no-op when already done.
 

@@ -22,10 +22,10 @@ from pymongo.errors import PyMongoError
 from .erasure import finish_deletion
 from .metrics import Metrics
 from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
-from .repository import DocumentRepository, FileMissing, new_token, utcnow
-from .scanner import ScanError, Scanner, TransientScanError
+from .repository import DocumentRepository, FileMissing, utcnow
+from .scanner import ScanError, Scanner, ScanResult, TransientScanError
 from .settings import Settings
-from .state import ScanStatus
+from .state import HandoffStatus, ScanFailure, ScanOutcome, ScanStatus, scan_failure, suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,28 @@ def _parts(ctx: dict[str, Any]) -> tuple[Settings, DocumentRepository, Metrics]:
     return ctx["settings"], ctx["repository"], ctx["metrics"]
 
 
-def _safe_error(code: str, message: str) -> dict[str, str]:
-    return {"code": code, "message": message}
+#: failures a scan job stores, with messages safe to show a parent
+FILE_MISSING = scan_failure("file_missing", "The uploaded file could not be read. Please upload it again.")
+SCAN_UNAVAILABLE = scan_failure("scan_unavailable", "The scan could not run right now. Please ask for a rescan later.")
+SCAN_CRASHED = scan_failure("scan_error", "The document could not be scanned. Please try a rescan or another file.")
+SCAN_STALLED = scan_failure("scan_stalled", "The scan did not finish. Please ask for a rescan.")
+
+
+def stored_suggestion(result: ScanResult) -> ScanOutcome:
+    """The document fields that store a scan's result.
+
+    :param result: what the scan engine answered
+    """
+    return suggestion(
+        topic=result.topic,
+        language=result.language,
+        confidence=result.confidence,
+        alternatives=[(a.topic, a.language, a.confidence) for a in result.alternatives],
+        model=result.model,
+        pages=result.pages,
+        characters=result.characters,
+        input_kind=result.input_kind,
+    )
 
 
 async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
@@ -69,27 +89,15 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         result = await scanner.scan(content, doc["content_type"], doc["filename"])
     except ScanError as exc:
         logger.info("scan of %s failed for good: %s", document_id, exc.code)
-        return await _fail(repo, metrics, oid, token, _safe_error(exc.code, exc.public_message))
+        return await _fail(repo, metrics, oid, token, scan_failure(exc.code, exc.public_message))
     except FileMissing as exc:
         logger.error("scan of %s: %s", document_id, exc)
-        return await _fail(
-            repo,
-            metrics,
-            oid,
-            token,
-            _safe_error("file_missing", "The uploaded file could not be read. Please upload it again."),
-        )
+        return await _fail(repo, metrics, oid, token, FILE_MISSING)
     except (TransientScanError, PyMongoError) as exc:
         job_try = int(ctx.get("job_try", 1))
         if job_try >= settings.scan_max_tries:
             logger.error("scan of %s failed after %d tries: %s", document_id, job_try, exc)
-            return await _fail(
-                repo,
-                metrics,
-                oid,
-                token,
-                _safe_error("scan_unavailable", "The scan could not run right now. Please ask for a rescan later."),
-            )
+            return await _fail(repo, metrics, oid, token, SCAN_UNAVAILABLE)
         # Hand the request back to the queue first, so the retry can claim it again.
         await repo.release_scan(oid, token)
         metrics.scans.labels("retried").inc()
@@ -104,16 +112,10 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         raise
     except Exception:
         logger.exception("scan of %s crashed", document_id)
-        return await _fail(
-            repo,
-            metrics,
-            oid,
-            token,
-            _safe_error("scan_error", "The document could not be scanned. Please try a rescan or another file."),
-        )
+        return await _fail(repo, metrics, oid, token, SCAN_CRASHED)
 
     metrics.scan_seconds.labels(result.input_kind).observe(time.perf_counter() - started)
-    if await repo.finish_scan(oid, token, result.to_suggestion()) is None:
+    if await repo.finish_scan(oid, token, stored_suggestion(result)) is None:
         logger.info("scan of %s finished, but a newer request replaced it; result dropped", document_id)
         metrics.scans.labels("dropped").inc()
         return "dropped"
@@ -129,7 +131,7 @@ async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) 
         logger.warning("could not give %s back to the queue (the reconciler will): %s", oid, exc)
 
 
-async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: dict[str, str]) -> str:
+async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: ScanFailure) -> str:
     if await repo.fail_scan(oid, token, error) is None:
         metrics.scans.labels("dropped").inc()
         return "dropped"
@@ -145,7 +147,7 @@ async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
     settings, repo, _ = _parts(ctx)
     oid = ObjectId(document_id)
     doc = await repo.get_by_id(oid)
-    if doc is None or (doc.get("handoff") or {}).get("status") != "pending":
+    if doc is None or (doc.get("handoff") or {}).get("status") != HandoffStatus.PENDING:
         return "skipped"
     redis: ArqRedis = ctx["redis"]
     await redis.enqueue_job(
@@ -251,20 +253,15 @@ class _Reconciliation:
         stale = self.now - timedelta(seconds=self.settings.scan_lease_seconds)
         status = await Job(job_id, self.redis, _queue_name=self.settings.queue_name).status()
         if status == JobStatus.in_progress and scan.get("requested_at", self.now) < stale:
-            rotated = new_token()
-            if await self.repo.rotate_queued_token(document_id, token, rotated) is not None:
+            rotated = await self.repo.rotate_queued_token(document_id, token)
+            if rotated is not None:
                 self.counts["rotated"] += 1
-                return await self._enqueue_scan(document_id, rotated)
+                return await self._enqueue_scan(document_id, rotated["scan"]["token"])
         return False
 
     async def _stall(self, document_id: Any, token: str, status: ScanStatus) -> None:
-        failed = await self.repo.fail_scan(
-            document_id,
-            token,
-            _safe_error("scan_stalled", "The scan did not finish. Please ask for a rescan."),
-            from_status=status,
-        )
-        self.counts["failed"] += failed is not None
+        if await self.repo.fail_scan(document_id, token, SCAN_STALLED, from_status=status) is not None:
+            self.counts["failed"] += 1
 
     async def expired_leases(self) -> None:
         for doc in await self.repo.expired_leases(self.now, self.settings.reconcile_batch):
@@ -272,10 +269,10 @@ class _Reconciliation:
             if int(scan.get("runs") or 0) >= self.settings.scan_attempt_limit:
                 await self._stall(doc["_id"], scan["token"], ScanStatus.PROCESSING)
                 continue
-            token = new_token()
-            if await self.repo.release_scan(doc["_id"], scan["token"], new_token=token) is not None:
+            released = await self.repo.release_scan(doc["_id"], scan["token"], rotate=True)
+            if released is not None:
                 self.counts["requeued"] += 1
-                self._count(await self._enqueue_scan(doc["_id"], token))
+                self._count(await self._enqueue_scan(doc["_id"], released["scan"]["token"]))
 
     async def pending_handoffs(self) -> None:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)

@@ -7,14 +7,16 @@ import binascii
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
 
+from .catalog import MAX_ALTERNATIVES, UNDETERMINED
 from .problems import InvalidParameter
-from .state import Doc
+from .state import Document
 
 
 def _iso(value: Any) -> str | None:
@@ -26,19 +28,19 @@ def _iso(value: Any) -> str | None:
     return text.replace("+00:00", "Z")
 
 
-def scan_view(doc: Doc) -> dict[str, Any]:
+def scan_view(doc: Document) -> dict[str, Any]:
     scan = doc.get("scan") or {}
     suggestion = None
     if doc.get("scan_topic_suggestion") is not None:
-        read = doc.get("scan_read") or {}
+        read: Mapping[str, Any] = doc.get("scan_read") or {}
         suggestion = {
             "topic": doc["scan_topic_suggestion"],
-            "language": doc.get("scan_language_suggestion") or "und",
+            "language": doc.get("scan_language_suggestion") or UNDETERMINED,
             "confidence": float(doc.get("scan_confidence") or 0.0),
             "alternatives": [
                 {"topic": a.get("topic"), "language": a.get("language"), "confidence": float(a.get("confidence", 0))}
                 for a in (doc.get("scan_alternatives") or [])
-            ][:3],
+            ][:MAX_ALTERNATIVES],
             "model": doc.get("scan_model") or "",
             "completed_at": _iso(doc.get("scan_completed_at")),
             "read": {
@@ -47,14 +49,15 @@ def scan_view(doc: Doc) -> dict[str, Any]:
                 "input_kind": read.get("input_kind", "text"),
             },
         }
-    error = doc.get("scan_error")
+    # Documents of the original app may carry the failure as a bare message.
+    error: object = doc.get("scan_error")
     if isinstance(error, str):
         error = {"code": "scan_failed", "message": error}
     validated = None
     if doc.get("validated_topic") is not None:
         validated = {
             "topic": doc["validated_topic"],
-            "language": doc.get("validated_language") or "und",
+            "language": doc.get("validated_language") or UNDETERMINED,
             "at": _iso(doc.get("validated_at")),
         }
     return {
@@ -79,7 +82,7 @@ def scan_view(doc: Doc) -> dict[str, Any]:
     }
 
 
-def document_view(doc: Doc, scan_url: str) -> dict[str, Any]:
+def document_view(doc: Document, scan_url: str) -> dict[str, Any]:
     return {
         "id": str(doc["_id"]),
         "child_id": doc["child_profile_id"],

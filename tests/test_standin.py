@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bson import Binary, ObjectId
@@ -79,7 +79,9 @@ def fidelity(standin_db: Db, mock_db: Db) -> Callable[[Scenario], Awaitable[Any]
     return check
 
 
-def new_doc(n: int, **changes: Any) -> dict[str, Any]:
+def new_doc(n: int, **changes: Any) -> state.Document:
+    """A document as ``state.new_document`` builds it, with ``changes`` (which may be fields only a legacy document
+    has)."""
     doc = state.new_document(
         document_id=ObjectId(f"{n:024x}"),
         child_id="child-1",
@@ -91,8 +93,7 @@ def new_doc(n: int, **changes: Any) -> dict[str, Any]:
         token=f"t{n}",
         now=T0,
     )
-    doc.update(changes)
-    return doc
+    return cast(state.Document, {**doc, **changes})
 
 
 # -- documents and the state machine's compare-and-sets --
@@ -149,7 +150,7 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
                     suggestion={
                         "scan_topic_suggestion": "math",
                         "scan_confidence": 0.75,
-                        "scan_alternatives": [{"topic": "physics", "score": 0.25}],
+                        "scan_alternatives": [{"topic": "physics", "language": "en", "confidence": 0.25}],
                     },
                     now=later,
                     history_limit=HISTORY,
@@ -409,8 +410,8 @@ async def key_operations(db: Db) -> list[Any]:
     taken = await keys.find(record["_id"])
     results.append(taken)
     assert taken is not None
-    newer = {**record, "token": "t2", "claimed_at": T0 + timedelta(seconds=1)}
-    results.append(await keys.reclaim(newer, {**taken, "claimed_at": T0 - timedelta(seconds=1)}))
+    newer = record | {"token": "t2", "claimed_at": T0 + timedelta(seconds=1)}
+    results.append(await keys.reclaim(newer, taken | {"claimed_at": T0 - timedelta(seconds=1)}))
     results.append(await keys.reclaim(newer, taken))
     await keys.release(record["_id"], "t1")
     results.append(await keys.find(record["_id"]))
@@ -428,6 +429,8 @@ async def test_repository_against_both_backends(
         ticks = iter(range(1, 10_000))
         # the same clock for both backends, so the documents they write are comparable
         monkeypatch.setattr(repository, "utcnow", lambda: T0 + timedelta(milliseconds=next(ticks)))
+        # and the same token for the rotation below
+        monkeypatch.setattr(repository, "new_token", lambda: "t1b")
         repo = repository.DocumentRepository(db, history_limit=HISTORY)
         await repo.ping()
         content = bytes(range(256)) * (3 * 4096)
@@ -452,7 +455,7 @@ async def test_repository_against_both_backends(
         ]
         claimed = await repo.claim_scan(oid, "t1", timedelta(minutes=5))
         results += [claimed is not None, await repo.claim_scan(oid, "t1", timedelta(minutes=5))]
-        results.append((await repo.release_scan(oid, "t1", new_token="t1b")) is not None)
+        results.append((await repo.release_scan(oid, "t1", rotate=True)) is not None)
         results.append((await repo.claim_scan(oid, "t1b", timedelta(minutes=5))) is not None)
         results.append((await repo.finish_scan(oid, "t1b", {"scan_topic_suggestion": "math"})) is not None)
         results.append((await repo.try_rescan(oid, "child-1", "owner-1", token="t2", idempotency_key="r1")) is not None)

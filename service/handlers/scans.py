@@ -16,7 +16,7 @@ from ..keys import actions_key, repository_key
 from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..repository import DocumentRepository
 from ..schemas import ConfirmScanSchema, RescanSchema, load_body, parse_child_id, parse_document_id
-from ..state import Doc
+from ..state import Document
 from ..views import etag_matches, scan_etag, scan_view, token_from_if_match
 from .common import answer_response, location_of, request_key
 
@@ -63,7 +63,7 @@ async def _json_body(request: web.Request, *, required: bool) -> Any:
         raise MalformedBody("The body is not valid JSON.") from None
 
 
-async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> Doc:
+async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> Document:
     doc = await repo.get(document_id, child, identity.user_id)
     if doc is None:
         raise NotFound("No such child profile or document.")
