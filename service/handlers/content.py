@@ -15,6 +15,7 @@ from ..problems import InvalidParameter, NotAcceptable, NotFound, Problem, Range
 from ..repository import FileMissing
 from ..schemas import parse_child_id, parse_document_id
 from ..views import MAX_CONDITION_LENGTH, etag_matches
+from .common import DOCUMENT_PATH
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -112,9 +113,7 @@ def _condition(request: web.Request, name: str) -> str | None:
     return value
 
 
-@routes.get(
-    "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}/content", name="download_document", allow_head=False
-)
+@routes.get(DOCUMENT_PATH + "/content", name="download_document", allow_head=False)
 async def download_document(request: web.Request) -> web.StreamResponse:
     child = parse_child_id(request.match_info["child"])
     document_id = parse_document_id(request.match_info["document"])

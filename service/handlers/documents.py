@@ -17,7 +17,7 @@ from ..keys import actions_key, repository_key, settings_key
 from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_document_id, parse_idempotency_key
 from ..views import decode_cursor, document_view, encode_cursor
-from .common import answer_response, location_of, request_key
+from .common import DOCUMENT_PATH, DOCUMENTS_PATH, answer_response, location_of, request_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -101,7 +101,7 @@ def _check_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
     return declared
 
 
-@routes.post("/api/v1/children/{child:[^/]+}/documents", name="upload_document")
+@routes.post(DOCUMENTS_PATH, name="upload_document")
 async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -127,7 +127,7 @@ async def upload_document(request: web.Request) -> web.Response:
     return answer_response(answer)
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents", allow_head=False)
+@routes.get(DOCUMENTS_PATH, name="list_documents", allow_head=False)
 async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -145,7 +145,7 @@ async def list_documents(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}", name="get_document", allow_head=False)
+@routes.get(DOCUMENT_PATH, name="get_document", allow_head=False)
 async def get_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     document_id = parse_document_id(request.match_info["document"])
