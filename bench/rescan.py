@@ -41,7 +41,7 @@ from pymongo import MongoClient
 from bench.storm_server import SECRET
 from service import state
 from service.auth import issue_token
-from service.repository import new_token, utcnow
+from service.stamps import new_token, utcnow
 
 CHILD, OWNER = "child-1", "parent-1"
 VARIANTS = {

@@ -38,8 +38,9 @@ from .problems import (
     ServiceUnavailable,
 )
 from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown, new_token, utcnow
+from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown
 from .settings import Settings
+from .stamps import new_token, utcnow
 from .state import ConfirmRefusal, Document, RescanRefusal
 from .views import document_view
 

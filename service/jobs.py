@@ -22,9 +22,10 @@ from pymongo.errors import PyMongoError
 from .erasure import finish_deletion
 from .metrics import Metrics
 from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
-from .repository import DocumentRepository, FileMissing, utcnow
+from .repository import DocumentRepository, FileMissing
 from .scanner import ScanError, Scanner, ScanResult, TransientScanError
 from .settings import Settings
+from .stamps import utcnow
 from .state import HandoffStatus, ScanFailure, ScanOutcome, ScanStatus, scan_failure, suggestion
 
 logger = logging.getLogger(__name__)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
@@ -18,6 +17,7 @@ from pymongo.errors import AutoReconnect, DuplicateKeyError, PyMongoError
 
 from . import state
 from .idempotency import KeyRecord, KeyState, RecordId, Reply, done_update, erased_update
+from .stamps import new_token, utcnow
 from .state import Document, Filter, ScanFailure, ScanOutcome, ScanStatus, Update
 
 logger = logging.getLogger(__name__)
@@ -29,17 +29,6 @@ IDEMPOTENCY_KEYS = "idempotency_keys"
 CHUNK_SIZE = 255 * 1024
 #: chunks fetched per round trip while streaming a download, about 1 MiB
 STREAM_BATCH = 4
-
-
-def utcnow() -> datetime:
-    """Now, in UTC, at the millisecond precision MongoDB stores."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def new_token() -> str:
-    """A new scan token: it names one accepted scan request and fences every write of its job."""
-    return uuid.uuid4().hex
 
 
 class OutcomeUnknown(Exception):

@@ -124,7 +124,7 @@ def stored_doc(repo: DocumentRepository) -> Callable[..., Any]:
         from bson import ObjectId
 
         from service import state
-        from service.repository import new_token, utcnow
+        from service.stamps import new_token, utcnow
 
         document_id = ObjectId()
         file_id = await repo.store_file(content, "notes.txt", "text/plain", {})

@@ -13,8 +13,9 @@ from bson import ObjectId
 from service import erasure
 from service.jobs import reconcile
 from service.metrics import Metrics
-from service.repository import DocumentRepository, utcnow
+from service.repository import DocumentRepository
 from service.settings import Settings
+from service.stamps import utcnow
 from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url
 from tests.test_documents import form
 from tests.test_jobs import job_ctx

@@ -15,9 +15,10 @@ from arq.constants import in_progress_key_prefix
 from service.jobs import CLOCK, quick_scan, reconcile
 from service.metrics import Metrics
 from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from service.repository import DocumentRepository, utcnow
+from service.repository import DocumentRepository
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
+from service.stamps import utcnow
 from tests.helpers import counted, queued_job_ids
 
 
