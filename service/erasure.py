@@ -24,7 +24,7 @@ from typing import Any
 from arq.connections import ArqRedis
 
 from .metrics import Metrics
-from .queue import enqueue
+from .queue import Enqueued, enqueue
 from .repository import DeletionTarget, DocumentRepository
 from .settings import Settings
 
@@ -78,7 +78,7 @@ async def finish_deletion(
         queue_name=settings.deep_queue_name,
         metrics=metrics,
     )
-    if told is None:
+    if told is Enqueued.UNAVAILABLE:
         logger.warning("document %s is deleted; the deep pipeline will be told later", tombstone["_id"])
         return False
     await repo.end_deletion(tombstone["_id"])

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from arq import Retry
@@ -21,7 +22,7 @@ from pymongo.errors import PyMongoError
 
 from .erasure import finish_deletion
 from .metrics import Metrics
-from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
+from .queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
 from .repository import DocumentRepository, FileMissing
 from .scanner import ScanError, Scanner, ScanResult, TransientScanError
 from .settings import Settings
@@ -35,6 +36,28 @@ DEEP_PIPELINE = "deep_pipeline"
 CLOCK = "clock"
 #: seconds to wait before the n-th retry of a scan
 RETRY_DEFERS = (2, 10, 30, 60)
+
+
+class QuickScanResult(StrEnum):
+    """How a quick scan job ended (its arq result; ``docscan_scans_total`` counts scans by the same names)."""
+
+    #: the suggestion is stored
+    READY = "ready"
+    #: the scan failed for good, and the failure is stored
+    FAILED = "failed"
+    #: the scan ran, but a newer request had replaced its token: nothing stored
+    DROPPED = "dropped"
+    #: a duplicate or stale job (or a malformed id): nothing scanned
+    SKIPPED = "skipped"
+
+
+class HandOffResult(StrEnum):
+    """How a hand-off job ended (its arq result)."""
+
+    #: the document is on the deep pipeline's queue
+    SENT = "sent"
+    #: the document is gone or its hand-off is not pending: nothing sent
+    SKIPPED = "skipped"
 
 
 def _parts(ctx: dict[str, Any]) -> tuple[Settings, DocumentRepository, Metrics]:
@@ -65,7 +88,7 @@ def stored_suggestion(result: ScanResult) -> ScanOutcome:
     )
 
 
-async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
+async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> QuickScanResult:
     """Scan one document for the scan request its token names.
 
     :param document_id: the document's id, as hex
@@ -77,12 +100,12 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         oid = ObjectId(document_id)
     except (InvalidId, TypeError):
         logger.error("quick_scan got a malformed document id %r", document_id)
-        return "skipped"
+        return QuickScanResult.SKIPPED
     doc = await repo.claim_scan(oid, token, timedelta(seconds=settings.scan_lease_seconds))
     if doc is None:
         logger.info("quick_scan %s:%s is a duplicate or stale job; nothing to do", document_id, token)
-        metrics.scans.labels("skipped").inc()
-        return "skipped"
+        metrics.scans.labels(QuickScanResult.SKIPPED).inc()
+        return QuickScanResult.SKIPPED
 
     started = time.perf_counter()
     try:
@@ -118,11 +141,11 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
     metrics.scan_seconds.labels(result.input_kind).observe(time.perf_counter() - started)
     if await repo.finish_scan(oid, token, stored_suggestion(result)) is None:
         logger.info("scan of %s finished, but a newer request replaced it; result dropped", document_id)
-        metrics.scans.labels("dropped").inc()
-        return "dropped"
-    metrics.scans.labels("ready").inc()
+        metrics.scans.labels(QuickScanResult.DROPPED).inc()
+        return QuickScanResult.DROPPED
+    metrics.scans.labels(QuickScanResult.READY).inc()
     logger.info("scan of %s ready: %s/%s (%.2f)", document_id, result.topic, result.language, result.confidence)
-    return "ready"
+    return QuickScanResult.READY
 
 
 async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) -> None:
@@ -132,15 +155,17 @@ async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) 
         logger.warning("could not give %s back to the queue (the reconciler will): %s", oid, exc)
 
 
-async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: ScanFailure) -> str:
+async def _fail(
+    repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: ScanFailure
+) -> QuickScanResult:
     if await repo.fail_scan(oid, token, error) is None:
-        metrics.scans.labels("dropped").inc()
-        return "dropped"
-    metrics.scans.labels("failed").inc()
-    return "failed"
+        metrics.scans.labels(QuickScanResult.DROPPED).inc()
+        return QuickScanResult.DROPPED
+    metrics.scans.labels(QuickScanResult.FAILED).inc()
+    return QuickScanResult.FAILED
 
 
-async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
+async def hand_off(ctx: dict[str, Any], document_id: str) -> HandOffResult:
     """Deliver a confirmed document to the deep pipeline's queue, once.
 
     :param document_id: the document's id, as hex
@@ -149,14 +174,14 @@ async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
     oid = ObjectId(document_id)
     doc = await repo.get_by_id(oid)
     if doc is None or (doc.get("handoff") or {}).get("status") != HandoffStatus.PENDING:
-        return "skipped"
+        return HandOffResult.SKIPPED
     redis: ArqRedis = ctx["redis"]
     await redis.enqueue_job(
         DEEP_PIPELINE, document_id, _job_id=f"{DEEP_PIPELINE}:{document_id}", _queue_name=settings.deep_queue_name
     )
     await repo.mark_handoff_sent(oid)
     logger.info("document %s handed to the deep pipeline", document_id)
-    return "sent"
+    return HandOffResult.SENT
 
 
 async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
@@ -179,6 +204,10 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
     if any(run.counts.values()):
         logger.info("reconciler: %s", run.counts, extra={"counts": run.counts})
     return run.counts
+
+
+#: the reconciler's count of each outcome of an enqueue
+_COUNTED = {Enqueued.NEW: "enqueued", Enqueued.EXISTING: "already_queued", Enqueued.UNAVAILABLE: "enqueue_errors"}
 
 
 class _Reconciliation:
@@ -204,10 +233,10 @@ class _Reconciliation:
             0,
         )
 
-    def _count(self, outcome: bool | None) -> None:
-        self.counts[{True: "enqueued", False: "already_queued", None: "enqueue_errors"}[outcome]] += 1
+    def _count(self, outcome: Enqueued) -> None:
+        self.counts[_COUNTED[outcome]] += 1
 
-    async def _enqueue_scan(self, document_id: Any, token: str) -> bool | None:
+    async def _enqueue_scan(self, document_id: Any, token: str) -> Enqueued:
         return await enqueue(
             self.redis,
             QUICK_SCAN,
@@ -227,14 +256,14 @@ class _Reconciliation:
                 await self._stall(doc["_id"], token, ScanStatus.QUEUED)
                 continue
             outcome = await self._enqueue_scan(doc["_id"], token)
-            self._count(await self._unblock_scan(doc["_id"], token) if outcome is False else outcome)
+            self._count(await self._unblock_scan(doc["_id"], token) if outcome is Enqueued.EXISTING else outcome)
 
-    async def _unblock_scan(self, document_id: Any, token: str) -> bool | None:
+    async def _unblock_scan(self, document_id: Any, token: str) -> Enqueued:
         # Its job id exists. Act only if the document still waits on that very request (a fresh read).
         current = await self.repo.get_by_id(document_id)
         scan = (current or {}).get("scan") or {}
         if current is None or current.get("scan_status") != ScanStatus.QUEUED or scan.get("token") != token:
-            return False
+            return Enqueued.EXISTING
         job_id = quick_scan_job_id(document_id, token)
         # A run that ended without claiming it (Mongo was down, say) keeps its result, which blocks the id.
         revived = await revive_finished(
@@ -246,8 +275,9 @@ class _Reconciliation:
             queue_name=self.settings.queue_name,
             metrics=self.metrics,
         )
-        if revived is not False:
-            self.counts["revived"] += revived is True
+        if revived is Enqueued.NEW:
+            self.counts["revived"] += 1
+        if revived is not Enqueued.EXISTING:
             return revived
         # A worker took the job and died before claiming it: arq holds the job until its in-progress key
         # expires. After a whole lease without a claim, a new token retires that job and a new one runs.
@@ -258,7 +288,7 @@ class _Reconciliation:
             if rotated is not None:
                 self.counts["rotated"] += 1
                 return await self._enqueue_scan(document_id, rotated["scan"]["token"])
-        return False
+        return Enqueued.EXISTING
 
     async def _stall(self, document_id: Any, token: str, status: ScanStatus) -> None:
         if await self.repo.fail_scan(document_id, token, SCAN_STALLED, from_status=status) is not None:
@@ -287,7 +317,7 @@ class _Reconciliation:
                 queue_name=self.settings.queue_name,
                 metrics=self.metrics,
             )
-            if outcome is False:
+            if outcome is Enqueued.EXISTING:
                 outcome = await revive_finished(
                     self.redis,
                     HAND_OFF,
@@ -296,7 +326,8 @@ class _Reconciliation:
                     queue_name=self.settings.queue_name,
                     metrics=self.metrics,
                 )
-            self.counts["handoffs"] += outcome is True
+            if outcome is Enqueued.NEW:
+                self.counts["handoffs"] += 1
 
     async def unfinished_deletions(self) -> None:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
