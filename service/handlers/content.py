@@ -9,12 +9,12 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..auth import require_child
+from ..conditional import MAX_CONDITION_LENGTH, etag_matches
 from ..keys import repository_key
 from ..logs import REQUEST_ID_HEADER, current_request_id
 from ..problems import InvalidParameter, NotAcceptable, NotFound, Problem, RangeNotSatisfiable
 from ..repository import FileMissing
 from ..schemas import parse_child_id, parse_document_id
-from ..views import MAX_CONDITION_LENGTH, etag_matches
 from .common import DOCUMENT_PATH
 
 logger = logging.getLogger(__name__)

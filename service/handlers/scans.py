@@ -11,13 +11,14 @@ from bson import ObjectId
 
 from ..actions import Target
 from ..auth import Identity, require_child
+from ..conditional import etag_matches, scan_etag, token_from_if_match
 from ..idempotency import Action
 from ..keys import actions_key, repository_key
 from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..repository import DocumentRepository
 from ..schemas import ConfirmScanSchema, RescanSchema, load_body, parse_child_id, parse_document_id
 from ..state import Document
-from ..views import etag_matches, scan_etag, scan_view, token_from_if_match
+from ..views import scan_view
 from .common import DOCUMENT_PATH, answer_response, location_of, request_key
 
 logger = logging.getLogger(__name__)
