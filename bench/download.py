@@ -23,8 +23,8 @@ from service import state
 from service.app import create_app
 from service.auth import issue_token
 from service.keys import repository_key
-from service.repository import new_token, utcnow
 from service.settings import Settings
+from service.stamps import new_token, utcnow
 
 SECRET = "bench-secret-of-at-least-32-bytes-length"
 CHILD, OWNER = "child-1", "parent-1"

@@ -41,7 +41,7 @@ from pymongo import MongoClient
 from bench.storm_server import SECRET
 from service import state
 from service.auth import issue_token
-from service.repository import new_token, utcnow
+from service.stamps import new_token, utcnow
 
 CHILD, OWNER = "child-1", "parent-1"
 VARIANTS = {
@@ -233,7 +233,7 @@ class Bench:
                 token=new_token(),
                 now=utcnow(),
             )
-            doc.update(scan_status="ready", pipeline_stage="awaiting_validation", progress=100)
+            doc.update({"scan_status": "ready", "pipeline_stage": "awaiting_validation", "progress": 100})
             docs.append(doc)
         self.docs.insert_many(docs)
         self.ids = [d["_id"] for d in docs]

@@ -35,9 +35,10 @@ from service.app import create_app
 from service.auth import require_child
 from service.keys import arq_pool_key, repository_key
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
-from service.repository import DOCUMENTS, new_token, utcnow
+from service.repository import DOCUMENTS
 from service.schemas import parse_child_id, parse_document_id
 from service.settings import Settings
+from service.stamps import new_token, utcnow
 
 SECRET = "bench-secret-bench-secret-bench-secret"
 PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
@@ -34,12 +34,16 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+# Re-exported: applied version modules import it from here, and editing them would change their checksums.
+from service.stamps import utcnow as utcnow
+
 log = logging.getLogger(__name__)
 
 #: the database the migrations take: either driver's (``MONGO_DRIVER``); the union makes mypy check every call on both
 Database = AsyncIOMotorDatabase[dict[str, Any]] | AsyncDatabase[dict[str, Any]]
 Collection = AsyncIOMotorCollection[dict[str, Any]] | AsyncCollection[dict[str, Any]]
-Doc = dict[str, Any]
+#: a stored record of the runner: an applied version, or the lock
+Record = dict[str, Any]
 Clock = Callable[[], datetime]
 T = TypeVar("T")
 
@@ -110,7 +114,7 @@ class VersionStatus:
     version: str
     name: str
     migration: Migration | None
-    record: Doc | None
+    record: Record | None
 
     @property
     def applied(self) -> bool:
@@ -136,11 +140,6 @@ class Outcome:
     lines: list[str]
     duration_ms: int
     dry_run: bool
-
-
-def utcnow() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 def default_owner() -> str:
@@ -227,7 +226,7 @@ class MigrationLock:
         """Delete the lock if it is still ours (an expired lock taken over by another runner stays theirs)."""
         await self._collection.delete_one({"_id": LOCK_ID, "owner": self.owner})
 
-    async def holder(self) -> Doc | None:
+    async def holder(self) -> Record | None:
         """The lock document, or ``None`` when nobody holds it."""
         return await self._collection.find_one({"_id": LOCK_ID})
 
@@ -255,7 +254,7 @@ class MigrationRunner:
         renew_every: float | None = None,
         poll_interval: float = 1.0,
         clock: Clock = utcnow,
-        on_wait: Callable[[Doc | None], None] | None = None,
+        on_wait: Callable[[Record | None], None] | None = None,
     ) -> None:
         self.db = db
         self.migrations = list(load_migrations() if migrations is None else migrations)
@@ -369,6 +368,6 @@ class MigrationRunner:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
 
-    async def _applied(self) -> dict[str, Doc]:
+    async def _applied(self) -> dict[str, Record]:
         cursor = self._records.find({}).sort("_id", 1)
         return {str(doc["_id"]): doc async for doc in cursor}

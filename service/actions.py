@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from pymongo.errors import PyMongoError
 
 from . import idempotency, state
 from .coalesce import Flight, SingleFlight
-from .idempotency import Action, Reply, Verdict
+from .idempotency import Action, KeyRecord, RecordId, Reply, Verdict
 from .metrics import Metrics
 from .problems import (
     AlreadyConfirmed,
@@ -38,9 +38,10 @@ from .problems import (
     ServiceUnavailable,
 )
 from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown, new_token, utcnow
+from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown
 from .settings import Settings
-from .state import ConfirmRefusal, Doc, RescanRefusal
+from .stamps import new_token, utcnow
+from .state import ConfirmRefusal, Document, RescanRefusal
 from .views import document_view
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class Outcome:
 
     answer: Answer | None = None
     problem: Problem | None = None
-    snapshot: Doc | None = None
+    snapshot: Document | None = None
     shared: bool = False
     full: bool = False
     key: Key | None = None
@@ -110,7 +111,7 @@ class _Hold:
         take the claim for an interrupted request's, so acting would do the work twice
     """
 
-    record_id: Doc
+    record_id: RecordId
     token: str
     act_by: datetime
 
@@ -283,7 +284,7 @@ class DocumentActions:
         :param location_of: the scan resource's URL of a document, built only for an answer that names it
         """
 
-        def explain(doc: Doc | None) -> Problem | None:
+        def explain(doc: Document | None) -> Problem | None:
             refusal = state.explain_rescan(doc)
             return None if refusal is RescanRefusal.NONE else self._rescan_refusal(refusal, doc)
 
@@ -303,7 +304,7 @@ class DocumentActions:
             if isinstance(claimed, Outcome):
                 return claimed
             hold = claimed
-        accepted: Doc | None = None
+        accepted: Document | None = None
         swapping = False
         try:
             for _ in range(MAX_SWAPS):
@@ -356,7 +357,7 @@ class DocumentActions:
         return await self._accepted_rescan(accepted, target, token, key, hold, location_of)
 
     async def _accepted_rescan(
-        self, doc: Doc, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
+        self, doc: Document, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
     ) -> Outcome:
         answer = Answer(_reply(202, doc, location_of))
         # The job and the stored answer are independent: one round trip of waiting for both.
@@ -376,7 +377,7 @@ class DocumentActions:
         logger.info("rescan of %s accepted", target.document_id, extra={"document_id": str(target.document_id)})
         return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=key is not None)
 
-    def _rescan_refusal(self, refusal: RescanRefusal, doc: Doc | None) -> Problem:
+    def _rescan_refusal(self, refusal: RescanRefusal, doc: Document | None) -> Problem:
         if refusal is RescanRefusal.NOT_FOUND or doc is None:
             return NotFound("No such child profile or document.")
         if refusal is RescanRefusal.IN_FLIGHT:
@@ -478,7 +479,7 @@ class DocumentActions:
         key: Key | None,
         location_of: LocationOf,
     ) -> Answer | None:
-        def explain(doc: Doc | None) -> Answer | Problem | None:
+        def explain(doc: Document | None) -> Answer | Problem | None:
             refusal = state.explain_confirm(doc, topic, language, token)
             # A success keeps the key it came with (bound to this request): a keyed one claims it on its own.
             if refusal is ConfirmRefusal.NONE or (refusal is ConfirmRefusal.SAME and (not outcome.full or key)):
@@ -490,7 +491,7 @@ class DocumentActions:
 
         return await self._follow(outcome, target, key, Action.CONFIRM, explain)
 
-    def _confirm_refusal(self, refusal: ConfirmRefusal, doc: Doc | None) -> Problem:
+    def _confirm_refusal(self, refusal: ConfirmRefusal, doc: Document | None) -> Problem:
         if refusal is ConfirmRefusal.NOT_FOUND or doc is None:
             return NotFound("No such child profile or document.")
         if refusal is ConfirmRefusal.OTHER:
@@ -514,7 +515,7 @@ class DocumentActions:
         target: Target,
         key: Key | None,
         action: Action,
-        explain: Callable[[Doc | None], Answer | Problem | None],
+        explain: Callable[[Document | None], Answer | Problem | None],
     ) -> Answer | None:
         """A follower's answer from its leader's outcome; ``None`` when it must decide on its own.
 
@@ -536,7 +537,7 @@ class DocumentActions:
         target: Target,
         key: Key | None,
         action: Action,
-        explain: Callable[[Doc | None], Answer | Problem | None],
+        explain: Callable[[Document | None], Answer | Problem | None],
     ) -> Answer | None:
         if key is not None:
             if outcome.key is not None and key.key == outcome.key.key:
@@ -616,7 +617,7 @@ class DocumentActions:
         return Outcome(problem=self._in_use(), key=key)
 
     async def _from_document(
-        self, existing: Doc, verdict: Verdict, key: Key, action: Action, target: Target, location_of: LocationOf
+        self, existing: KeyRecord, verdict: Verdict, key: Key, action: Action, target: Target, location_of: LocationOf
     ) -> Outcome | None:
         """The outcome of an earlier request with this key, told by its document; ``None``: it never acted."""
         doc = await self._repo.get(existing["document_id"], target.child_id, target.owner_id)
@@ -638,12 +639,12 @@ class DocumentActions:
         await self._keys.complete(existing["_id"], str(existing.get("token")), reply)
         return Outcome(answer=Answer(reply, replayed=True), key=key, key_bound=True)
 
-    def _hold(self, record: Doc) -> _Hold:
+    def _hold(self, record: KeyRecord) -> _Hold:
         # One store call's bound before the claim could be judged interrupted: the last instant to act.
         margin = timedelta(milliseconds=self._settings.mongo_timeout_ms)
         return _Hold(record["_id"], str(record["token"]), record["claimed_at"] + self._stale - margin)
 
-    def _record(self, key: Key, action: Action, target: Target, token: str) -> Doc:
+    def _record(self, key: Key, action: Action, target: Target, token: str) -> KeyRecord:
         return idempotency.new_record(
             owner_id=target.owner_id,
             key=key.key,
@@ -680,7 +681,7 @@ class DocumentActions:
             headers=self._retry_after,
         )
 
-    def _conflict(self, doc: Mapping[str, Any], problem: type[Problem], detail: str) -> Problem:
+    def _conflict(self, doc: Document, problem: type[Problem], detail: str) -> Problem:
         extensions: dict[str, Any] = {
             "scan_status": doc.get("scan_status"),
             "pipeline_stage": doc.get("pipeline_stage"),
@@ -702,7 +703,7 @@ def _reused() -> Problem:
     return IdempotencyKeyReused("This Idempotency-Key was already used for another request.")
 
 
-def _reply(status: int, doc: Doc, location_of: LocationOf) -> Reply:
+def _reply(status: int, doc: Document, location_of: LocationOf) -> Reply:
     location = location_of(doc["_id"])
     return Reply(status=status, body=json.dumps(document_view(doc, location)), location=location)
 
@@ -711,7 +712,7 @@ def _reply(status: int, doc: Doc, location_of: LocationOf) -> Reply:
 _STATUS = {Action.UPLOAD: 201, Action.RESCAN: 202, Action.CONFIRM: 202}
 
 
-def _happened(record: Doc, action: Action, doc: Doc) -> bool:
+def _happened(record: KeyRecord, action: Action, doc: Document) -> bool:
     """Whether the interrupted request that claimed this key acted on the document.
 
     Raises ``ServiceUnavailable`` when the document no longer remembers (too many requests since).

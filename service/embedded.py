@@ -34,7 +34,7 @@ BANNER = """
 
  Try it (paste into a shell):
    TOKEN='{token}'
-   API=http://localhost:{port}/api/v1/children/child-1/documents
+   API=http://localhost:{port}{documents}
    echo 'Fractions: add 1/4 + 2/4, then write 3/4 as a decimal.' |
      curl -s -H "Authorization: Bearer $TOKEN" -F 'file=@-;filename=homework.txt;type=text/plain' "$API"
    curl -s -H "Authorization: Bearer $TOKEN" "$API"
@@ -73,7 +73,8 @@ async def run(settings: Settings) -> None:
     pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
     # One registry for both halves, so that /metrics shows the worker's scans too.
     metrics = Metrics()
-    server = WebServer(create_app(settings, db=db, arq_pool=pool, metrics=metrics), settings)
+    app = create_app(settings, db=db, arq_pool=pool, metrics=metrics)
+    server = WebServer(app, settings)
     worker = Worker(
         **worker_kwargs(
             settings,
@@ -99,7 +100,8 @@ async def run(settings: Settings) -> None:
             server.port,
             settings_line(settings),
         )
-        print(BANNER.format(token=token, port=settings.port), file=sys.stderr, flush=True)
+        documents = app.router["list_documents"].url_for(child="child-1")
+        print(BANNER.format(token=token, port=settings.port, documents=documents), file=sys.stderr, flush=True)
         await signals.stop.wait()
         await server.stop(signals.hurry)
         stopped = True

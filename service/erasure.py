@@ -25,10 +25,10 @@ from typing import Any
 from arq.connections import ArqRedis
 
 from .metrics import Metrics
-from .queue import enqueue
-from .repository import DocumentRepository, utcnow
+from .queue import Enqueued, enqueue
+from .repository import DeletionTarget, DocumentRepository
 from .settings import Settings
-from .state import Doc
+from .stamps import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def document_deleted_job_id(document_id: Any) -> str:
 
 
 async def delete_document(
-    repo: DocumentRepository, pool: ArqRedis, settings: Settings, target: Doc, metrics: Metrics | None = None
+    repo: DocumentRepository, pool: ArqRedis, settings: Settings, target: DeletionTarget, metrics: Metrics | None = None
 ) -> bool:
     """Delete one document and its content, in the order the module describes.
 
@@ -57,7 +57,11 @@ async def delete_document(
 
 
 async def finish_deletion(
-    repo: DocumentRepository, pool: ArqRedis, settings: Settings, tombstone: Doc, metrics: Metrics | None = None
+    repo: DocumentRepository,
+    pool: ArqRedis,
+    settings: Settings,
+    tombstone: DeletionTarget,
+    metrics: Metrics | None = None,
 ) -> bool:
     """Steps 2 to 5 for a tombstone; each is a no-op when already done.
 
@@ -76,7 +80,7 @@ async def finish_deletion(
         queue_name=settings.deep_queue_name,
         metrics=metrics,
     )
-    if told is None:
+    if told is Enqueued.UNAVAILABLE:
         logger.warning("document %s is deleted; the deep pipeline will be told later", tombstone["_id"])
         return False
     await repo.end_deletion(tombstone["_id"])

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
+
+from bson import ObjectId
 
 
 class Action(StrEnum):
@@ -39,6 +40,38 @@ class Verdict(StrEnum):
     GONE = "gone"  #: the same request, whose document was deleted since: 404, and nothing is done again
 
 
+class RecordId(TypedDict):
+    """The ``_id`` of a key's record: keys are scoped to the user who sends them."""
+
+    owner: str
+    key: str
+
+
+class StoredReply(TypedDict):
+    """A reply as its record stores it."""
+
+    status: int
+    body: str
+    location: str
+
+
+class KeyRecord(TypedDict, total=False):
+    """An Idempotency-Key record in ``idempotency_keys``; a legacy record (migration 0004) has fewer fields."""
+
+    _id: RecordId
+    state: str
+    action: str
+    child_profile_id: str
+    document_id: ObjectId
+    fingerprint: str
+    token: str
+    claimed_at: datetime
+    expires_at: datetime
+    reply: StoredReply
+    answered_at: datetime
+    erased_at: datetime
+
+
 @dataclass(frozen=True)
 class Reply:
     """A stored success answer: status, the JSON body exactly as sent, and its ``Location``."""
@@ -58,7 +91,7 @@ def fingerprint(action: Action, child_id: str, target: str, payload: Any) -> str
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record_id(owner_id: str, key: str) -> dict[str, str]:
+def record_id(owner_id: str, key: str) -> RecordId:
     """The ``_id`` of a key's record: keys are scoped to the user who sends them."""
     return {"owner": owner_id, "key": key}
 
@@ -69,12 +102,12 @@ def new_record(
     key: str,
     action: Action,
     child_id: str,
-    document_id: Any,
+    document_id: ObjectId,
     fp: str,
     token: str,
     now: datetime,
     ttl: timedelta,
-) -> dict[str, Any]:
+) -> KeyRecord:
     """The record a first request claims its key with, before it acts.
 
     :param document_id: the document the request acts on (or creates)
@@ -95,7 +128,7 @@ def new_record(
 
 
 def judge(
-    record: Mapping[str, Any],
+    record: KeyRecord,
     action: Action,
     child_id: str,
     target: Any,
@@ -126,13 +159,13 @@ def judge(
     return Verdict.IN_USE
 
 
-def expired(record: Mapping[str, Any], now: datetime) -> bool:
+def expired(record: KeyRecord, now: datetime) -> bool:
     """Whether the record outlived its window (the TTL index removes such records, but not at once)."""
     expires_at = record.get("expires_at")
     return isinstance(expires_at, datetime) and expires_at <= now
 
 
-def stored_reply(record: Mapping[str, Any]) -> Reply:
+def stored_reply(record: KeyRecord) -> Reply:
     reply = record["reply"]
     return Reply(status=int(reply["status"]), body=str(reply["body"]), location=str(reply["location"]))
 

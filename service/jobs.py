@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from arq import Retry
@@ -21,11 +22,12 @@ from pymongo.errors import PyMongoError
 
 from .erasure import finish_deletion
 from .metrics import Metrics
-from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
-from .repository import DocumentRepository, FileMissing, new_token, utcnow
-from .scanner import ScanError, Scanner, TransientScanError
+from .queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
+from .repository import DocumentRepository, FileMissing
+from .scanner import ScanError, Scanner, ScanResult, TransientScanError
 from .settings import Settings
-from .state import ScanStatus
+from .stamps import utcnow
+from .state import HandoffStatus, ScanFailure, ScanOutcome, ScanStatus, scan_failure, suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +38,57 @@ CLOCK = "clock"
 RETRY_DEFERS = (2, 10, 30, 60)
 
 
+class QuickScanResult(StrEnum):
+    """How a quick scan job ended (its arq result; ``docscan_scans_total`` counts scans by the same names)."""
+
+    #: the suggestion is stored
+    READY = "ready"
+    #: the scan failed for good, and the failure is stored
+    FAILED = "failed"
+    #: the scan ran, but a newer request had replaced its token: nothing stored
+    DROPPED = "dropped"
+    #: a duplicate or stale job (or a malformed id): nothing scanned
+    SKIPPED = "skipped"
+
+
+class HandOffResult(StrEnum):
+    """How a hand-off job ended (its arq result)."""
+
+    #: the document is on the deep pipeline's queue
+    SENT = "sent"
+    #: the document is gone or its hand-off is not pending: nothing sent
+    SKIPPED = "skipped"
+
+
 def _parts(ctx: dict[str, Any]) -> tuple[Settings, DocumentRepository, Metrics]:
     return ctx["settings"], ctx["repository"], ctx["metrics"]
 
 
-def _safe_error(code: str, message: str) -> dict[str, str]:
-    return {"code": code, "message": message}
+#: failures a scan job stores, with messages safe to show a parent
+FILE_MISSING = scan_failure("file_missing", "The uploaded file could not be read. Please upload it again.")
+SCAN_UNAVAILABLE = scan_failure("scan_unavailable", "The scan could not run right now. Please ask for a rescan later.")
+SCAN_CRASHED = scan_failure("scan_error", "The document could not be scanned. Please try a rescan or another file.")
+SCAN_STALLED = scan_failure("scan_stalled", "The scan did not finish. Please ask for a rescan.")
 
 
-async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
+def stored_suggestion(result: ScanResult) -> ScanOutcome:
+    """The document fields that store a scan's result.
+
+    :param result: what the scan engine answered
+    """
+    return suggestion(
+        topic=result.topic,
+        language=result.language,
+        confidence=result.confidence,
+        alternatives=[(a.topic, a.language, a.confidence) for a in result.alternatives],
+        model=result.model,
+        pages=result.pages,
+        characters=result.characters,
+        input_kind=result.input_kind,
+    )
+
+
+async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> QuickScanResult:
     """Scan one document for the scan request its token names.
 
     :param document_id: the document's id, as hex
@@ -56,12 +100,12 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         oid = ObjectId(document_id)
     except (InvalidId, TypeError):
         logger.error("quick_scan got a malformed document id %r", document_id)
-        return "skipped"
+        return QuickScanResult.SKIPPED
     doc = await repo.claim_scan(oid, token, timedelta(seconds=settings.scan_lease_seconds))
     if doc is None:
         logger.info("quick_scan %s:%s is a duplicate or stale job; nothing to do", document_id, token)
-        metrics.scans.labels("skipped").inc()
-        return "skipped"
+        metrics.scans.labels(QuickScanResult.SKIPPED).inc()
+        return QuickScanResult.SKIPPED
 
     started = time.perf_counter()
     try:
@@ -69,27 +113,15 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         result = await scanner.scan(content, doc["content_type"], doc["filename"])
     except ScanError as exc:
         logger.info("scan of %s failed for good: %s", document_id, exc.code)
-        return await _fail(repo, metrics, oid, token, _safe_error(exc.code, exc.public_message))
+        return await _fail(repo, metrics, oid, token, scan_failure(exc.code, exc.public_message))
     except FileMissing as exc:
         logger.error("scan of %s: %s", document_id, exc)
-        return await _fail(
-            repo,
-            metrics,
-            oid,
-            token,
-            _safe_error("file_missing", "The uploaded file could not be read. Please upload it again."),
-        )
+        return await _fail(repo, metrics, oid, token, FILE_MISSING)
     except (TransientScanError, PyMongoError) as exc:
         job_try = int(ctx.get("job_try", 1))
         if job_try >= settings.scan_max_tries:
             logger.error("scan of %s failed after %d tries: %s", document_id, job_try, exc)
-            return await _fail(
-                repo,
-                metrics,
-                oid,
-                token,
-                _safe_error("scan_unavailable", "The scan could not run right now. Please ask for a rescan later."),
-            )
+            return await _fail(repo, metrics, oid, token, SCAN_UNAVAILABLE)
         # Hand the request back to the queue first, so the retry can claim it again.
         await repo.release_scan(oid, token)
         metrics.scans.labels("retried").inc()
@@ -104,22 +136,16 @@ async def quick_scan(ctx: dict[str, Any], document_id: str, token: str) -> str:
         raise
     except Exception:
         logger.exception("scan of %s crashed", document_id)
-        return await _fail(
-            repo,
-            metrics,
-            oid,
-            token,
-            _safe_error("scan_error", "The document could not be scanned. Please try a rescan or another file."),
-        )
+        return await _fail(repo, metrics, oid, token, SCAN_CRASHED)
 
     metrics.scan_seconds.labels(result.input_kind).observe(time.perf_counter() - started)
-    if await repo.finish_scan(oid, token, result.to_suggestion()) is None:
+    if await repo.finish_scan(oid, token, stored_suggestion(result)) is None:
         logger.info("scan of %s finished, but a newer request replaced it; result dropped", document_id)
-        metrics.scans.labels("dropped").inc()
-        return "dropped"
-    metrics.scans.labels("ready").inc()
+        metrics.scans.labels(QuickScanResult.DROPPED).inc()
+        return QuickScanResult.DROPPED
+    metrics.scans.labels(QuickScanResult.READY).inc()
     logger.info("scan of %s ready: %s/%s (%.2f)", document_id, result.topic, result.language, result.confidence)
-    return "ready"
+    return QuickScanResult.READY
 
 
 async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) -> None:
@@ -129,15 +155,17 @@ async def _release_quietly(repo: DocumentRepository, oid: ObjectId, token: str) 
         logger.warning("could not give %s back to the queue (the reconciler will): %s", oid, exc)
 
 
-async def _fail(repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: dict[str, str]) -> str:
+async def _fail(
+    repo: DocumentRepository, metrics: Metrics, oid: ObjectId, token: str, error: ScanFailure
+) -> QuickScanResult:
     if await repo.fail_scan(oid, token, error) is None:
-        metrics.scans.labels("dropped").inc()
-        return "dropped"
-    metrics.scans.labels("failed").inc()
-    return "failed"
+        metrics.scans.labels(QuickScanResult.DROPPED).inc()
+        return QuickScanResult.DROPPED
+    metrics.scans.labels(QuickScanResult.FAILED).inc()
+    return QuickScanResult.FAILED
 
 
-async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
+async def hand_off(ctx: dict[str, Any], document_id: str) -> HandOffResult:
     """Deliver a confirmed document to the deep pipeline's queue, once.
 
     :param document_id: the document's id, as hex
@@ -145,15 +173,15 @@ async def hand_off(ctx: dict[str, Any], document_id: str) -> str:
     settings, repo, _ = _parts(ctx)
     oid = ObjectId(document_id)
     doc = await repo.get_by_id(oid)
-    if doc is None or (doc.get("handoff") or {}).get("status") != "pending":
-        return "skipped"
+    if doc is None or (doc.get("handoff") or {}).get("status") != HandoffStatus.PENDING:
+        return HandOffResult.SKIPPED
     redis: ArqRedis = ctx["redis"]
     await redis.enqueue_job(
         DEEP_PIPELINE, document_id, _job_id=f"{DEEP_PIPELINE}:{document_id}", _queue_name=settings.deep_queue_name
     )
     await repo.mark_handoff_sent(oid)
     logger.info("document %s handed to the deep pipeline", document_id)
-    return "sent"
+    return HandOffResult.SENT
 
 
 async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
@@ -176,6 +204,10 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
     if any(run.counts.values()):
         logger.info("reconciler: %s", run.counts, extra={"counts": run.counts})
     return run.counts
+
+
+#: the reconciler's count of each outcome of an enqueue
+_COUNTED = {Enqueued.NEW: "enqueued", Enqueued.EXISTING: "already_queued", Enqueued.UNAVAILABLE: "enqueue_errors"}
 
 
 class _Reconciliation:
@@ -201,10 +233,10 @@ class _Reconciliation:
             0,
         )
 
-    def _count(self, outcome: bool | None) -> None:
-        self.counts[{True: "enqueued", False: "already_queued", None: "enqueue_errors"}[outcome]] += 1
+    def _count(self, outcome: Enqueued) -> None:
+        self.counts[_COUNTED[outcome]] += 1
 
-    async def _enqueue_scan(self, document_id: Any, token: str) -> bool | None:
+    async def _enqueue_scan(self, document_id: Any, token: str) -> Enqueued:
         return await enqueue(
             self.redis,
             QUICK_SCAN,
@@ -224,14 +256,14 @@ class _Reconciliation:
                 await self._stall(doc["_id"], token, ScanStatus.QUEUED)
                 continue
             outcome = await self._enqueue_scan(doc["_id"], token)
-            self._count(await self._unblock_scan(doc["_id"], token) if outcome is False else outcome)
+            self._count(await self._unblock_scan(doc["_id"], token) if outcome is Enqueued.EXISTING else outcome)
 
-    async def _unblock_scan(self, document_id: Any, token: str) -> bool | None:
+    async def _unblock_scan(self, document_id: Any, token: str) -> Enqueued:
         # Its job id exists. Act only if the document still waits on that very request (a fresh read).
         current = await self.repo.get_by_id(document_id)
         scan = (current or {}).get("scan") or {}
         if current is None or current.get("scan_status") != ScanStatus.QUEUED or scan.get("token") != token:
-            return False
+            return Enqueued.EXISTING
         job_id = quick_scan_job_id(document_id, token)
         # A run that ended without claiming it (Mongo was down, say) keeps its result, which blocks the id.
         revived = await revive_finished(
@@ -243,28 +275,24 @@ class _Reconciliation:
             queue_name=self.settings.queue_name,
             metrics=self.metrics,
         )
-        if revived is not False:
-            self.counts["revived"] += revived is True
+        if revived is Enqueued.NEW:
+            self.counts["revived"] += 1
+        if revived is not Enqueued.EXISTING:
             return revived
         # A worker took the job and died before claiming it: arq holds the job until its in-progress key
         # expires. After a whole lease without a claim, a new token retires that job and a new one runs.
         stale = self.now - timedelta(seconds=self.settings.scan_lease_seconds)
         status = await Job(job_id, self.redis, _queue_name=self.settings.queue_name).status()
         if status == JobStatus.in_progress and scan.get("requested_at", self.now) < stale:
-            rotated = new_token()
-            if await self.repo.rotate_queued_token(document_id, token, rotated) is not None:
+            rotated = await self.repo.rotate_queued_token(document_id, token)
+            if rotated is not None:
                 self.counts["rotated"] += 1
-                return await self._enqueue_scan(document_id, rotated)
-        return False
+                return await self._enqueue_scan(document_id, rotated["scan"]["token"])
+        return Enqueued.EXISTING
 
     async def _stall(self, document_id: Any, token: str, status: ScanStatus) -> None:
-        failed = await self.repo.fail_scan(
-            document_id,
-            token,
-            _safe_error("scan_stalled", "The scan did not finish. Please ask for a rescan."),
-            from_status=status,
-        )
-        self.counts["failed"] += failed is not None
+        if await self.repo.fail_scan(document_id, token, SCAN_STALLED, from_status=status) is not None:
+            self.counts["failed"] += 1
 
     async def expired_leases(self) -> None:
         for doc in await self.repo.expired_leases(self.now, self.settings.reconcile_batch):
@@ -272,10 +300,10 @@ class _Reconciliation:
             if int(scan.get("runs") or 0) >= self.settings.scan_attempt_limit:
                 await self._stall(doc["_id"], scan["token"], ScanStatus.PROCESSING)
                 continue
-            token = new_token()
-            if await self.repo.release_scan(doc["_id"], scan["token"], new_token=token) is not None:
+            released = await self.repo.release_scan(doc["_id"], scan["token"], rotate=True)
+            if released is not None:
                 self.counts["requeued"] += 1
-                self._count(await self._enqueue_scan(doc["_id"], token))
+                self._count(await self._enqueue_scan(doc["_id"], released["scan"]["token"]))
 
     async def pending_handoffs(self) -> None:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)
@@ -289,7 +317,7 @@ class _Reconciliation:
                 queue_name=self.settings.queue_name,
                 metrics=self.metrics,
             )
-            if outcome is False:
+            if outcome is Enqueued.EXISTING:
                 outcome = await revive_finished(
                     self.redis,
                     HAND_OFF,
@@ -298,7 +326,8 @@ class _Reconciliation:
                     queue_name=self.settings.queue_name,
                     metrics=self.metrics,
                 )
-            self.counts["handoffs"] += outcome is True
+            if outcome is Enqueued.NEW:
+                self.counts["handoffs"] += 1
 
     async def unfinished_deletions(self) -> None:
         grace = self.now - timedelta(seconds=self.settings.reconcile_grace_seconds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from enum import StrEnum
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings
@@ -19,6 +20,17 @@ logger = logging.getLogger(__name__)
 QUICK_SCAN = "quick_scan"
 HAND_OFF = "hand_off"
 ENQUEUE_TIMEOUT = 3.0
+
+
+class Enqueued(StrEnum):
+    """What asking for a job with a deterministic id did."""
+
+    #: the job was enqueued now
+    NEW = "new"
+    #: a job with that id exists (queued, deferred, running, or holding its result): nothing was added
+    EXISTING = "existing"
+    #: Redis failed (logged and counted); the reconciler enqueues the job later
+    UNAVAILABLE = "unavailable"
 
 
 def redis_settings(dsn: str) -> RedisSettings:
@@ -41,39 +53,35 @@ def hand_off_job_id(document_id: Any) -> str:
 
 async def enqueue(
     pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str, metrics: Metrics | None = None
-) -> bool | None:
-    """Enqueue a job with a deterministic id.
-
-    :return: ``True`` if enqueued now, ``False`` if that job id is already queued or holds a result,
-        ``None`` if Redis failed (logged and counted; the reconciler enqueues it later)
-    """
+) -> Enqueued:
+    """Enqueue a job with a deterministic id."""
     try:
         async with asyncio.timeout(ENQUEUE_TIMEOUT):
             job = await pool.enqueue_job(function, *args, _job_id=job_id, _queue_name=queue_name)
     except (TimeoutError, RedisError, OSError) as exc:
         _failed(job_id, function, exc, metrics)
-        return None
+        return Enqueued.UNAVAILABLE
     if job is None:
         logger.info("job %s was already enqueued", job_id)
-        return False
-    return True
+        return Enqueued.EXISTING
+    return Enqueued.NEW
 
 
 async def revive_finished(
     pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str, metrics: Metrics | None = None
-) -> bool | None:
+) -> Enqueued:
     """Enqueue again a job whose id holds the result of a run that ended without doing its work.
 
-    :return: as ``enqueue``; ``False`` when the job is not finished (queued, deferred or running)
+    :return: as ``enqueue``; ``EXISTING`` when the job is not finished (queued, deferred or running)
     """
     try:
         async with asyncio.timeout(ENQUEUE_TIMEOUT):
             if await Job(job_id, pool, _queue_name=queue_name).status() != JobStatus.complete:
-                return False
+                return Enqueued.EXISTING
             await pool.delete(result_key_prefix + job_id)
     except (TimeoutError, RedisError, OSError) as exc:
         _failed(job_id, function, exc, metrics)
-        return None
+        return Enqueued.UNAVAILABLE
     return await enqueue(pool, function, *args, job_id=job_id, queue_name=queue_name, metrics=metrics)
 
 

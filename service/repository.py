@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, WriteConcern
 from pymongo.errors import AutoReconnect, DuplicateKeyError, PyMongoError
 
 from . import state
-from .idempotency import KeyState, Reply, done_update, erased_update
-from .state import Doc, ScanStatus
+from .idempotency import KeyRecord, KeyState, RecordId, Reply, done_update, erased_update
+from .stamps import new_token, utcnow
+from .state import Document, Filter, ScanFailure, ScanOutcome, ScanStatus, Update
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +31,6 @@ CHUNK_SIZE = 255 * 1024
 STREAM_BATCH = 4
 
 
-def utcnow() -> datetime:
-    """Now, in UTC, at the millisecond precision MongoDB stores."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
-
-
 class OutcomeUnknown(Exception):
     """A compare-and-set may or may not have happened, and reading it back failed too."""
 
@@ -49,11 +39,33 @@ class FileMissing(Exception):
     """The stored content of a document is gone or incomplete."""
 
 
+class FileEntry(TypedDict):
+    """The ``fs.files`` entry of stored content (the GridFS layout)."""
+
+    _id: ObjectId
+    length: int
+    chunkSize: int
+    uploadDate: datetime
+    filename: str
+    metadata: dict[str, Any]
+
+
+class DeletionTarget(TypedDict):
+    """What deleting a document removes: the document and its content. Stored as the deletion's tombstone in
+    ``deletions`` (then with ``requested_at``)."""
+
+    _id: ObjectId
+    child_profile_id: str
+    owner_id: str
+    file_id: NotRequired[ObjectId | None]
+    requested_at: NotRequired[datetime]
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, newest first, with the key of its last item."""
 
-    items: list[Doc]
+    items: list[Document]
     last_key: tuple[datetime, ObjectId] | None
 
 
@@ -79,7 +91,7 @@ class DocumentRepository:
 
     # -- content, stored in the GridFS layout (fs.files / fs.chunks) --
 
-    async def store_file(self, content: bytes, filename: str, content_type: str, metadata: Doc) -> ObjectId:
+    async def store_file(self, content: bytes, filename: str, content_type: str, metadata: dict[str, Any]) -> ObjectId:
         """Store file content in GridFS layout; chunks first, so a files entry is never incomplete.
 
         :param metadata: stored with the file (owner, child)
@@ -123,9 +135,9 @@ class DocumentRepository:
         await self._files.delete_one({"_id": file_id})
         await self._chunks.delete_many({"files_id": file_id})
 
-    async def file_entry(self, file_id: Any) -> Doc | None:
+    async def file_entry(self, file_id: Any) -> FileEntry | None:
         """The ``fs.files`` entry of stored content (its ``length`` and ``chunkSize``), or ``None``."""
-        result: Doc | None = await self._files.find_one({"_id": file_id})
+        result: FileEntry | None = await self._files.find_one({"_id": file_id})
         return result
 
     async def stream_chunks(self, file_id: Any, first: int, last: int) -> AsyncGenerator[bytes, None]:
@@ -181,17 +193,19 @@ class DocumentRepository:
 
     # -- deletion: a tombstone first, so that a crash midway leaves a note of what is left to remove --
 
-    async def deletion_target(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
+    async def deletion_target(self, document_id: Any, child_id: str, owner_id: str) -> DeletionTarget | None:
         """What deleting a caller's document removes: the document's id and file, from the document or from the
         tombstone of a deletion that did not finish; ``None`` when there is neither."""
         owned = {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id}
         projection = {"_id": 1, "file_id": 1, "child_profile_id": 1, "owner_id": 1}
-        found: Doc | None = await self._docs.find_one(owned, projection=projection)
+        found: DeletionTarget | None = await self._docs.find_one(owned, projection=projection)
         if found is None:
             found = await self._deletions.find_one(owned, projection=projection)
         return found
 
-    async def documents_of(self, child_id: str, owner_id: str, created_until: datetime, limit: int) -> list[Doc]:
+    async def documents_of(
+        self, child_id: str, owner_id: str, created_until: datetime, limit: int
+    ) -> list[DeletionTarget]:
         """Some documents of this child and owner created until a moment, as deletion targets.
 
         :param created_until: later uploads are not returned (legacy documents without ``created_at`` are)
@@ -203,10 +217,10 @@ class DocumentRepository:
             "$or": [{"created_at": {"$lte": created_until}}, {"created_at": None}],
         }
         cursor = self._docs.find(query, projection=projection)
-        items: list[Doc] = await cursor.limit(limit).to_list(length=limit)
+        items: list[DeletionTarget] = await cursor.limit(limit).to_list(length=limit)
         return items
 
-    async def begin_deletion(self, target: Doc) -> None:
+    async def begin_deletion(self, target: DeletionTarget) -> None:
         """Write the tombstone of a deletion before anything is removed; writing it twice changes nothing.
 
         :param target: from ``deletion_target``
@@ -231,15 +245,15 @@ class DocumentRepository:
     async def end_deletion(self, document_id: Any) -> None:
         await self._deletions.delete_one({"_id": document_id})
 
-    async def unfinished_deletions(self, older_than: datetime, limit: int) -> list[Doc]:
+    async def unfinished_deletions(self, older_than: datetime, limit: int) -> list[DeletionTarget]:
         """Tombstones older than a grace period: deletions that a crash or an unreachable Redis left behind."""
         cursor = self._deletions.find({"requested_at": {"$lt": older_than}}).sort("requested_at", ASCENDING)
-        items: list[Doc] = await cursor.limit(limit).to_list(length=limit)
+        items: list[DeletionTarget] = await cursor.limit(limit).to_list(length=limit)
         return items
 
     # -- documents --
 
-    async def insert_document(self, doc: Doc) -> Doc:
+    async def insert_document(self, doc: Document) -> Document:
         """Insert a new document.
 
         :param doc: built by ``state.new_document``
@@ -257,7 +271,7 @@ class DocumentRepository:
         content_type: str,
         content: bytes,
         token: str,
-    ) -> Doc:
+    ) -> Document:
         """Store an upload's content, then its document, queued for its first scan under ``token``.
 
         If the insert's outcome is lost (a network error, a timeout), the document is read back: there, it is
@@ -306,22 +320,22 @@ class DocumentRepository:
         except PyMongoError as exc:
             logger.warning("kept the content %s of an upload whose insert failed: %s", file_id, exc)
 
-    async def get(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
-        result: Doc | None = await self._docs.find_one(
+    async def get(self, document_id: Any, child_id: str, owner_id: str) -> Document | None:
+        result: Document | None = await self._docs.find_one(
             {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id}
         )
         return result
 
-    async def explain(self, document_id: Any, child_id: str, owner_id: str) -> Doc | None:
+    async def explain(self, document_id: Any, child_id: str, owner_id: str) -> Document | None:
         """The few fields that say why a compare-and-set was refused (``state.EXPLAIN_PROJECTION``)."""
-        result: Doc | None = await self._docs.find_one(
+        result: Document | None = await self._docs.find_one(
             {"_id": document_id, "child_profile_id": child_id, "owner_id": owner_id},
             projection=state.EXPLAIN_PROJECTION,
         )
         return result
 
-    async def get_by_id(self, document_id: Any) -> Doc | None:
-        result: Doc | None = await self._docs.find_one({"_id": document_id})
+    async def get_by_id(self, document_id: Any) -> Document | None:
+        result: Document | None = await self._docs.find_one({"_id": document_id})
         return result
 
     async def list_page(
@@ -331,7 +345,7 @@ class DocumentRepository:
 
         :param after: the key of the last item of the previous page
         """
-        flt: Doc = {"child_profile_id": child_id, "owner_id": owner_id}
+        flt: Filter = {"child_profile_id": child_id, "owner_id": owner_id}
         if after is not None:
             created_at, last_id = after
             flt["$or"] = [
@@ -339,7 +353,7 @@ class DocumentRepository:
                 {"created_at": created_at, "_id": {"$lt": last_id}},
             ]
         cursor = self._docs.find(flt).sort([("created_at", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1)
-        items: list[Doc] = await cursor.to_list(length=limit + 1)
+        items: list[Document] = await cursor.to_list(length=limit + 1)
         if len(items) <= limit:
             return Page(items, None)
         items = items[:limit]
@@ -347,8 +361,10 @@ class DocumentRepository:
 
     # -- the compare-and-sets --
 
-    async def _swap(self, flt: Doc, update: Doc) -> Doc | None:
-        result: Doc | None = await self._docs.find_one_and_update(flt, update, return_document=ReturnDocument.AFTER)
+    async def _swap(self, flt: Filter, update: Update) -> Document | None:
+        result: Document | None = await self._docs.find_one_and_update(
+            flt, update, return_document=ReturnDocument.AFTER
+        )
         return result
 
     async def try_rescan(
@@ -359,7 +375,7 @@ class DocumentRepository:
         *,
         token: str,
         idempotency_key: str | None,
-    ) -> Doc | None:
+    ) -> Document | None:
         """The one round trip that decides a rescan: the swapped document, or ``None`` if it was refused.
 
         :param token: the new scan token; it fences every write of the scan this request starts
@@ -396,12 +412,12 @@ class DocumentRepository:
         topic: str,
         language: str,
         token: str | None,
-    ) -> Doc | None:
+    ) -> Document | None:
         flt = state.confirm_filter(document_id, child_id, owner_id, token)
         update = state.confirm_update(topic=topic, language=language, now=utcnow(), history_limit=self._history_limit)
         return await self._swap(flt, update)
 
-    async def claim_scan(self, document_id: Any, token: str, lease: timedelta) -> Doc | None:
+    async def claim_scan(self, document_id: Any, token: str, lease: timedelta) -> Document | None:
         """``queued -> processing`` for this token; ``None`` means a duplicate or stale job."""
         now = utcnow()
         return await self._swap(
@@ -409,7 +425,7 @@ class DocumentRepository:
             state.claim_update(now=now, lease_until=now + lease, history_limit=self._history_limit),
         )
 
-    async def finish_scan(self, document_id: Any, token: str, suggestion: Doc) -> Doc | None:
+    async def finish_scan(self, document_id: Any, token: str, suggestion: ScanOutcome) -> Document | None:
         """``processing -> ready`` for this token; ``None`` means a newer request won and the result is dropped."""
         return await self._swap(
             state.job_filter(document_id, token, ScanStatus.PROCESSING),
@@ -417,28 +433,30 @@ class DocumentRepository:
         )
 
     async def fail_scan(
-        self, document_id: Any, token: str, error: Doc, from_status: ScanStatus = ScanStatus.PROCESSING
-    ) -> Doc | None:
+        self, document_id: Any, token: str, error: ScanFailure, from_status: ScanStatus = ScanStatus.PROCESSING
+    ) -> Document | None:
         return await self._swap(
             state.job_filter(document_id, token, from_status),
             state.fail_update(error=error, now=utcnow(), history_limit=self._history_limit),
         )
 
-    async def release_scan(self, document_id: Any, token: str, new_token: str | None = None) -> Doc | None:
+    async def release_scan(self, document_id: Any, token: str, *, rotate: bool = False) -> Document | None:
         """``processing -> queued`` for this token (a transient error, or an expired lease).
 
-        :param new_token: rotate the token, so the job that lost its lease can never write again
+        :param rotate: give the request a new token (the document's ``scan.token`` then), so the job that lost
+            its lease can never write again
         """
-        update = state.requeue_update(now=utcnow(), history_limit=self._history_limit)
-        if new_token is not None:
-            update["$set"]["scan.token"] = new_token
+        update = state.requeue_update(
+            now=utcnow(), history_limit=self._history_limit, token=new_token() if rotate else None
+        )
         return await self._swap(state.job_filter(document_id, token, ScanStatus.PROCESSING), update)
 
-    async def rotate_queued_token(self, document_id: Any, token: str, new_token: str) -> Doc | None:
-        """Give a queued request a new token, retiring the job enqueued for the old one."""
+    async def rotate_queued_token(self, document_id: Any, token: str) -> Document | None:
+        """Give a queued request a new token (the document's ``scan.token`` then), retiring the job enqueued for
+        the old one."""
         return await self._swap(
             state.job_filter(document_id, token, ScanStatus.QUEUED),
-            state.rotate_token_update(token=new_token, now=utcnow()),
+            state.rotate_token_update(token=new_token(), now=utcnow()),
         )
 
     async def mark_handoff_sent(self, document_id: Any) -> bool:
@@ -450,19 +468,19 @@ class DocumentRepository:
 
     # -- the reconciler's queries --
 
-    async def stranded_queued(self, older_than: datetime, limit: int) -> list[Doc]:
+    async def stranded_queued(self, older_than: datetime, limit: int) -> list[Document]:
         return await self._scan_batch(state.stranded_queued_filter(older_than), "scan.requested_at", limit)
 
-    async def expired_leases(self, now: datetime, limit: int) -> list[Doc]:
+    async def expired_leases(self, now: datetime, limit: int) -> list[Document]:
         return await self._scan_batch(state.expired_lease_filter(now), "scan.lease_until", limit)
 
-    async def pending_handoffs(self, older_than: datetime, limit: int) -> list[Doc]:
+    async def pending_handoffs(self, older_than: datetime, limit: int) -> list[Document]:
         return await self._scan_batch(state.pending_handoff_filter(older_than), "handoff.requested_at", limit)
 
-    async def _scan_batch(self, flt: Doc, order_by: str, limit: int) -> list[Doc]:
+    async def _scan_batch(self, flt: Filter, order_by: str, limit: int) -> list[Document]:
         projection = {"_id": 1, "scan": 1, "scan_status": 1, "handoff": 1}
         cursor = self._docs.find(flt, projection=projection).sort(order_by, ASCENDING).limit(limit)
-        items: list[Doc] = await cursor.to_list(length=limit)
+        items: list[Document] = await cursor.to_list(length=limit)
         return items
 
 
@@ -481,14 +499,14 @@ class IdempotencyKeys:
         # majority: a claimed key survives a failover, so no second request can claim it again
         self._keys = db.get_collection(IDEMPOTENCY_KEYS, write_concern=WriteConcern("majority"))
 
-    async def claim(self, record: Doc) -> tuple[KeyClaim, Doc | None]:
+    async def claim(self, record: KeyRecord) -> tuple[KeyClaim, KeyRecord | None]:
         """Claim a key for a first request, in one round trip; a taken key comes back with its record.
 
         :param record: built by ``idempotency.new_record``
         """
         for _ in range(3):
             try:
-                existing: Doc | None = await self._keys.find_one_and_update(
+                existing: KeyRecord | None = await self._keys.find_one_and_update(
                     {"_id": record["_id"]},
                     {"$setOnInsert": {k: v for k, v in record.items() if k != "_id"}},
                     upsert=True,
@@ -505,7 +523,7 @@ class IdempotencyKeys:
             return KeyClaim.TAKEN, existing
         raise DuplicateKeyError(f"the Idempotency-Key record {record['_id']} kept changing under its claim")
 
-    async def reclaim(self, record: Doc, previous: Doc) -> bool:
+    async def reclaim(self, record: KeyRecord, previous: KeyRecord) -> bool:
         """Take over a key whose record expired or whose request stopped before answering.
 
         :param previous: the record as read; the swap happens only if it is still that one
@@ -514,16 +532,16 @@ class IdempotencyKeys:
         result = await self._keys.replace_one(flt, {k: v for k, v in record.items() if k != "_id"})
         return bool(result.modified_count)
 
-    async def complete(self, record_id: Doc, token: str, reply: Reply) -> None:
+    async def complete(self, record_id: RecordId, token: str, reply: Reply) -> None:
         """Store the answer of the request that holds the key."""
         await self._keys.update_one(
             {"_id": record_id, "state": KeyState.PENDING.value, "token": token}, done_update(reply, utcnow())
         )
 
-    async def release(self, record_id: Doc, token: str) -> None:
+    async def release(self, record_id: RecordId, token: str) -> None:
         """Give the key up: its request was refused or failed before acting, so a retry may act."""
         await self._keys.delete_one({"_id": record_id, "state": KeyState.PENDING.value, "token": token})
 
-    async def find(self, record_id: Doc) -> Doc | None:
-        result: Doc | None = await self._keys.find_one({"_id": record_id})
+    async def find(self, record_id: RecordId) -> KeyRecord | None:
+        result: KeyRecord | None = await self._keys.find_one({"_id": record_id})
         return result

@@ -1,4 +1,5 @@
-"""The document state machine: states, the transition rules, and the Mongo filters built from them.
+"""The document state machine: the stored document's shape, its states, the transition rules, and the Mongo
+filters and updates built from them.
 
 Pure: no I/O. Every compare-and-set of the service takes its filter and its update from here, so each
 rule is written once.
@@ -6,12 +7,108 @@ rule is written once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
-Doc = dict[str, Any]
+from bson import ObjectId
+
+#: a MongoDB filter, as the compare-and-sets send it
+Filter = dict[str, Any]
+#: a MongoDB update (``$set``, ``$unset``, ...), as the compare-and-sets send it
+Update = dict[str, Any]
+
+
+class ScanRequest(TypedDict, total=False):
+    """The current scan request of a document (``scan``)."""
+
+    token: str
+    attempt: int
+    runs: int
+    requested_at: datetime
+    requested_by: str
+    lease_until: datetime
+    recent_tokens: list[str]
+    idempotency_key: str
+
+
+class StageEvent(TypedDict):
+    """One entry of ``stage_history``."""
+
+    stage: str
+    progress: int
+    at: datetime
+
+
+class StoredAlternative(TypedDict):
+    """A lower-ranked suggestion, as stored in ``scan_alternatives``."""
+
+    topic: str
+    language: str
+    confidence: float
+
+
+class ScanRead(TypedDict):
+    """What a scan read (``scan_read``)."""
+
+    pages: int
+    characters: int
+    input_kind: str
+
+
+class ScanFailure(TypedDict):
+    """Why the last scan failed for good (``scan_error``); the message is safe to show a parent."""
+
+    code: str
+    message: str
+
+
+class Handoff(TypedDict, total=False):
+    """The delivery of a confirmed document to the deep pipeline (``handoff``)."""
+
+    status: str
+    requested_at: datetime
+    sent_at: datetime
+
+
+class ScanOutcome(TypedDict, total=False):
+    """What the last scan left on its document: its suggestion, or its failure. A new scan request clears all of it
+    (``SUGGESTION_FIELDS``); ``suggestion`` builds the suggestion's part."""
+
+    scan_topic_suggestion: str
+    scan_language_suggestion: str
+    scan_confidence: float
+    scan_alternatives: list[StoredAlternative]
+    scan_model: str
+    scan_read: ScanRead
+    scan_completed_at: datetime
+    scan_error: ScanFailure
+
+
+class Document(ScanOutcome, total=False):
+    """A stored document, as the service writes it; any field may be missing from a projection or a legacy
+    document (migration 0003 fills in the state fields of legacy documents)."""
+
+    _id: ObjectId
+    child_profile_id: str
+    owner_id: str
+    filename: str
+    content_type: str
+    size: int
+    file_id: ObjectId
+    created_at: datetime
+    updated_at: datetime
+    scan_status: str
+    validation_status: str
+    pipeline_stage: str
+    progress: int
+    scan: ScanRequest
+    stage_history: list[StageEvent]
+    validated_topic: str
+    validated_language: str
+    validated_at: datetime
+    handoff: Handoff
 
 
 class ScanStatus(StrEnum):
@@ -47,17 +144,8 @@ TERMINAL_SCAN_STATUSES = (ScanStatus.READY, ScanStatus.FAILED)
 RESCANNABLE_STAGES = (PipelineStage.AWAITING_VALIDATION, PipelineStage.QUICK_SCAN_FAILED)
 IN_FLIGHT_STATUSES = (ScanStatus.QUEUED, ScanStatus.PROCESSING)
 
-#: suggestion fields a new scan request clears, so no stale suggestion outlives its scan
-SUGGESTION_FIELDS = (
-    "scan_topic_suggestion",
-    "scan_language_suggestion",
-    "scan_confidence",
-    "scan_alternatives",
-    "scan_model",
-    "scan_completed_at",
-    "scan_error",
-    "scan_read",
-)
+#: the fields a new scan request clears, so no stale suggestion or failure outlives its scan
+SUGGESTION_FIELDS: tuple[str, ...] = tuple(ScanOutcome.__annotations__)
 
 PROGRESS = {
     PipelineStage.QUICK_SCAN_QUEUED: 5,
@@ -71,7 +159,7 @@ PROGRESS = {
 # -- predicates (used by tests, by explanations of a refused request, and mirrored by the filters) --
 
 
-def rescan_allowed(doc: Mapping[str, Any]) -> bool:
+def rescan_allowed(doc: Document) -> bool:
     """Whether a rescan may start from this document's state (the rule the rescan filter encodes).
 
     :param doc: a stored document
@@ -84,7 +172,7 @@ def rescan_allowed(doc: Mapping[str, Any]) -> bool:
     )
 
 
-def confirm_allowed(doc: Mapping[str, Any]) -> bool:
+def confirm_allowed(doc: Document) -> bool:
     """Whether the parent may confirm the current suggestion.
 
     :param doc: a stored document
@@ -97,7 +185,7 @@ def confirm_allowed(doc: Mapping[str, Any]) -> bool:
     )
 
 
-def scan_in_flight(doc: Mapping[str, Any]) -> bool:
+def scan_in_flight(doc: Document) -> bool:
     return doc.get("scan_status") in IN_FLIGHT_STATUSES
 
 
@@ -129,7 +217,7 @@ EXPLAIN_PROJECTION: dict[str, int] = {
 }
 
 
-def explain_rescan(doc: Mapping[str, Any] | None) -> RescanRefusal:
+def explain_rescan(doc: Document | None) -> RescanRefusal:
     """Why a rescan of this document is refused now (``NONE`` when it is not).
 
     :param doc: the document as just read (at least ``EXPLAIN_PROJECTION``), or ``None`` if it is not there
@@ -145,7 +233,7 @@ def explain_rescan(doc: Mapping[str, Any] | None) -> RescanRefusal:
     return RescanRefusal.STAGE
 
 
-def explain_confirm(doc: Mapping[str, Any] | None, topic: str, language: str, token: str | None) -> ConfirmRefusal:
+def explain_confirm(doc: Document | None, topic: str, language: str, token: str | None) -> ConfirmRefusal:
     """Why a confirmation of this document is refused now (``NONE`` when it is not).
 
     :param doc: the document as just read (at least ``EXPLAIN_PROJECTION``), or ``None`` if it is not there
@@ -166,12 +254,12 @@ def explain_confirm(doc: Mapping[str, Any] | None, topic: str, language: str, to
 # -- filters --
 
 
-def _stage_is(*stages: PipelineStage) -> Doc:
+def _stage_is(*stages: PipelineStage) -> Filter:
     # `None` inside `$in` also matches a missing field: legacy documents have no pipeline_stage.
     return {"pipeline_stage": {"$in": [*(s.value for s in stages), None]}}
 
 
-def rescan_filter(document_id: Any, child_id: str, owner_id: str) -> Doc:
+def rescan_filter(document_id: Any, child_id: str, owner_id: str) -> Filter:
     """The compare-and-set filter of a rescan: the document, its owner, and the rescan-allowed rule."""
     return {
         "_id": document_id,
@@ -183,8 +271,8 @@ def rescan_filter(document_id: Any, child_id: str, owner_id: str) -> Doc:
     }
 
 
-def confirm_filter(document_id: Any, child_id: str, owner_id: str, token: str | None) -> Doc:
-    flt: Doc = {
+def confirm_filter(document_id: Any, child_id: str, owner_id: str, token: str | None) -> Filter:
+    flt: Filter = {
         "_id": document_id,
         "child_profile_id": child_id,
         "owner_id": owner_id,
@@ -197,49 +285,96 @@ def confirm_filter(document_id: Any, child_id: str, owner_id: str, token: str | 
     return flt
 
 
-def job_filter(document_id: Any, token: str, status: ScanStatus) -> Doc:
+def job_filter(document_id: Any, token: str, status: ScanStatus) -> Filter:
     """The fence of every write of a scan job: the document, its current token, and the expected status."""
     return {"_id": document_id, "scan.token": token, "scan_status": status.value}
 
 
-def stranded_queued_filter(older_than: datetime) -> Doc:
+def stranded_queued_filter(older_than: datetime) -> Filter:
     return {"scan_status": ScanStatus.QUEUED.value, "scan.requested_at": {"$lt": older_than}}
 
 
-def expired_lease_filter(now: datetime) -> Doc:
+def expired_lease_filter(now: datetime) -> Filter:
     return {"scan_status": ScanStatus.PROCESSING.value, "scan.lease_until": {"$lt": now}}
 
 
-def pending_handoff_filter(older_than: datetime) -> Doc:
+def pending_handoff_filter(older_than: datetime) -> Filter:
     return {"handoff.status": HandoffStatus.PENDING.value, "handoff.requested_at": {"$lt": older_than}}
+
+
+# -- the stored shape of what a scan produced --
+
+
+def suggestion(
+    *,
+    topic: str,
+    language: str,
+    confidence: float,
+    alternatives: Iterable[tuple[str, str, float]],
+    model: str,
+    pages: int,
+    characters: int,
+    input_kind: str,
+) -> ScanOutcome:
+    """The fields that store a scan's suggestion, as plain values.
+
+    :param alternatives: ``(topic, language, confidence)`` of each lower-ranked suggestion, best first
+    :param model: engine name and versions, kept for audit
+    :param pages: pages (or images) read
+    :param characters: characters of text read
+    """
+    return {
+        "scan_topic_suggestion": topic,
+        "scan_language_suggestion": language,
+        "scan_confidence": float(confidence),
+        "scan_alternatives": [
+            {"topic": other, "language": other_language, "confidence": float(other_confidence)}
+            for other, other_language, other_confidence in alternatives
+        ],
+        "scan_model": model,
+        "scan_read": {"pages": int(pages), "characters": int(characters), "input_kind": input_kind},
+    }
+
+
+def scan_failure(code: str, message: str) -> ScanFailure:
+    """Why a scan failed for good.
+
+    :param code: a stable code (``scan_timeout``, ``file_missing``, ...)
+    :param message: text safe to show a parent
+    """
+    return {"code": code, "message": message}
 
 
 # -- updates --
 
 
-def _event(stage: PipelineStage | str, progress: int, at: datetime, history_limit: int) -> Doc:
-    event = {"stage": str(stage), "progress": progress, "at": at}
-    return {"stage_history": {"$each": [event], "$slice": -history_limit}}
+def _event(stage: PipelineStage, at: datetime) -> StageEvent:
+    return {"stage": stage.value, "progress": PROGRESS[stage], "at": at}
 
 
-def _stage(stage: PipelineStage, at: datetime) -> Doc:
+def _push_event(stage: PipelineStage, at: datetime, history_limit: int) -> Update:
+    return {"stage_history": {"$each": [_event(stage, at)], "$slice": -history_limit}}
+
+
+def _stage(stage: PipelineStage, at: datetime) -> Update:
     return {"pipeline_stage": stage.value, "progress": PROGRESS[stage], "updated_at": at}
 
 
 def new_document(
     *,
-    document_id: Any,
+    document_id: ObjectId,
     child_id: str,
     owner_id: str,
     filename: str,
     content_type: str,
     size: int,
-    file_id: Any,
+    file_id: ObjectId,
     token: str,
     now: datetime,
-) -> Doc:
+) -> Document:
     """A freshly uploaded document, already queued for its first scan."""
-    doc: Doc = {
+    stage = PipelineStage.QUICK_SCAN_QUEUED
+    return {
         "_id": document_id,
         "child_profile_id": child_id,
         "owner_id": owner_id,
@@ -250,7 +385,9 @@ def new_document(
         "created_at": now,
         "scan_status": ScanStatus.QUEUED.value,
         "validation_status": ValidationStatus.PENDING.value,
-        **_stage(PipelineStage.QUICK_SCAN_QUEUED, now),
+        "pipeline_stage": stage.value,
+        "progress": PROGRESS[stage],
+        "updated_at": now,
         "scan": {
             "token": token,
             "attempt": 1,
@@ -259,16 +396,15 @@ def new_document(
             "requested_by": owner_id,
             "recent_tokens": [token],
         },
-        "stage_history": [{"stage": PipelineStage.QUICK_SCAN_QUEUED.value, "progress": 5, "at": now}],
+        "stage_history": [_event(stage, now)],
     }
-    return doc
 
 
 def rescan_update(
     *, token: str, now: datetime, requested_by: str, idempotency_key: str | None, history_limit: int
-) -> Doc:
+) -> Update:
     stage = PipelineStage.QUICK_SCAN_QUEUED
-    scan: Doc = {
+    scan: Update = {
         "scan.token": token,
         "scan.requested_at": now,
         "scan.requested_by": requested_by,
@@ -284,39 +420,39 @@ def rescan_update(
         "$unset": unset,
         "$inc": {"scan.attempt": 1},
         "$push": {
-            **_event(stage, PROGRESS[stage], now, history_limit),
+            **_push_event(stage, now, history_limit),
             # Which requests this document accepted: an interrupted keyed request is resolved by it.
             "scan.recent_tokens": {"$each": [token], "$slice": -RECENT_TOKENS},
         },
     }
 
 
-def claim_update(*, now: datetime, lease_until: datetime, history_limit: int) -> Doc:
+def claim_update(*, now: datetime, lease_until: datetime, history_limit: int) -> Update:
     stage = PipelineStage.QUICK_SCAN_PROCESSING
     return {
         "$set": {"scan_status": ScanStatus.PROCESSING.value, **_stage(stage, now), "scan.lease_until": lease_until},
         "$inc": {"scan.runs": 1},
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": _push_event(stage, now, history_limit),
     }
 
 
-def finish_update(*, suggestion: Doc, now: datetime, history_limit: int) -> Doc:
+def finish_update(*, suggestion: ScanOutcome, now: datetime, history_limit: int) -> Update:
     """Record a scan's suggestion.
 
-    :param suggestion: ``scan_*`` fields of the result (topic, language, confidence, alternatives, model, read)
+    :param suggestion: built by ``suggestion``
     """
     stage = PipelineStage.AWAITING_VALIDATION
     return {
         "$set": {"scan_status": ScanStatus.READY.value, **_stage(stage, now), **suggestion, "scan_completed_at": now},
         "$unset": {"scan.lease_until": "", "scan_error": ""},
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": _push_event(stage, now, history_limit),
     }
 
 
-def fail_update(*, error: Doc, now: datetime, history_limit: int) -> Doc:
+def fail_update(*, error: ScanFailure, now: datetime, history_limit: int) -> Update:
     """Record a scan's final failure.
 
-    :param error: ``{"code": ..., "message": ...}``, the message safe to show a parent
+    :param error: built by ``scan_failure``
     """
     stage = PipelineStage.QUICK_SCAN_FAILED
     return {
@@ -327,27 +463,33 @@ def fail_update(*, error: Doc, now: datetime, history_limit: int) -> Doc:
             "scan_completed_at": now,
         },
         "$unset": {"scan.lease_until": ""},
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": _push_event(stage, now, history_limit),
     }
 
 
-def requeue_update(*, now: datetime, history_limit: int) -> Doc:
-    """Give a claimed scan back to the queue (transient error, or an expired lease)."""
+def requeue_update(*, now: datetime, history_limit: int, token: str | None = None) -> Update:
+    """Give a claimed scan back to the queue (a transient error, or an expired lease).
+
+    :param token: a new token for the request, so the job that lost its lease can never write again; ``None``
+        keeps the request's token (its own job retries it)
+    """
     stage = PipelineStage.QUICK_SCAN_QUEUED
+    scan: Update = {"scan.requested_at": now} if token is None else {"scan.token": token, "scan.requested_at": now}
     return {
-        "$set": {"scan_status": ScanStatus.QUEUED.value, **_stage(stage, now), "scan.requested_at": now},
+        "$set": {"scan_status": ScanStatus.QUEUED.value, **_stage(stage, now), **scan},
         "$unset": {"scan.lease_until": ""},
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": _push_event(stage, now, history_limit),
     }
 
 
-def rotate_token_update(*, token: str, now: datetime) -> Doc:
+def rotate_token_update(*, token: str, now: datetime) -> Update:
     """A queued request under a new token (its job is lost with a dead worker); the job of the old one is void."""
     return {"$set": {"scan.token": token, "scan.requested_at": now, "updated_at": now}}
 
 
-def confirm_update(*, topic: str, language: str, now: datetime, history_limit: int) -> Doc:
+def confirm_update(*, topic: str, language: str, now: datetime, history_limit: int) -> Update:
     stage = PipelineStage.DEEP_QUEUED
+    handoff: Handoff = {"status": HandoffStatus.PENDING.value, "requested_at": now}
     return {
         "$set": {
             "validation_status": ValidationStatus.CONFIRMED.value,
@@ -355,13 +497,13 @@ def confirm_update(*, topic: str, language: str, now: datetime, history_limit: i
             "validated_language": language,
             "validated_at": now,
             **_stage(stage, now),
-            "handoff": {"status": HandoffStatus.PENDING.value, "requested_at": now},
+            "handoff": handoff,
         },
-        "$push": _event(stage, PROGRESS[stage], now, history_limit),
+        "$push": _push_event(stage, now, history_limit),
     }
 
 
-def handoff_sent_update(*, now: datetime) -> Doc:
+def handoff_sent_update(*, now: datetime) -> Update:
     return {"$set": {"handoff.status": HandoffStatus.SENT.value, "handoff.sent_at": now}}
 
 

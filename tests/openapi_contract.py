@@ -91,7 +91,8 @@ def load_spec() -> OpenAPI:
 # -- adapters for openapi_core.protocols.Request / Response, built from the client side --
 
 
-@dataclass(frozen=True)
+# Not frozen: openapi-core's Request protocol wants `parameters` settable.
+@dataclass
 class _Request:
     host_url: str
     path: str
@@ -109,6 +110,14 @@ class _Response:
     data: bytes | None
 
 
+def _schema_error_lines(errors: Iterable[Exception]) -> list[str]:
+    # openapi-core types them as Exception; they are jsonschema's ValidationErrors, which jsonschema leaves untyped.
+    return [
+        f"    at {'/'.join(map(str, getattr(e, 'absolute_path', ()))) or '(root)'}: {getattr(e, 'message', e)}"
+        for e in errors
+    ]
+
+
 def _describe(error: BaseException) -> list[str]:
     """Readable lines for one openapi-core error, with the schema errors behind it."""
     kind = type(error).__name__
@@ -116,9 +125,7 @@ def _describe(error: BaseException) -> list[str]:
     cause = error.__cause__
     if isinstance(cause, InvalidSchemaValue):
         subject = f"header {name}" if name else "body"
-        return [f"{kind}: {subject} does not match its schema"] + [
-            f"    at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in cause.schema_errors
-        ]
+        return [f"{kind}: {subject} does not match its schema", *_schema_error_lines(cause.schema_errors)]
     text = str(error)
     if not text.startswith(kind):
         text = f"{kind}: {text}"
@@ -167,9 +174,7 @@ def _undocumented_route_errors(spec: OpenAPI, response: _Response) -> list[str]:
         oas31_schema_validators_factory.create(spec.spec, schema).validate(body)
     except InvalidSchemaValue as exc:
         errors.append("InvalidData: body does not match the Problem schema")
-        errors.extend(
-            f"    at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in exc.schema_errors
-        )
+        errors.extend(_schema_error_lines(exc.schema_errors))
     return errors
 
 

@@ -13,8 +13,9 @@ from bson import ObjectId
 from service import erasure
 from service.jobs import reconcile
 from service.metrics import Metrics
-from service.repository import DocumentRepository, new_token, utcnow
+from service.repository import DocumentRepository
 from service.settings import Settings
+from service.stamps import utcnow
 from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url
 from tests.test_documents import form
 from tests.test_jobs import job_ctx
@@ -105,7 +106,7 @@ async def test_a_running_scan_cannot_write_to_a_deleted_document(
     assert (await api.delete(f"{DOCS}/{doc['_id']}", headers=auth)).status == 204
     assert await repo.finish_scan(doc["_id"], token, {"scan_topic_suggestion": "mathematics"}) is None
     assert await repo.fail_scan(doc["_id"], token, {"code": "x", "message": "y"}) is None
-    assert await repo.release_scan(doc["_id"], token, new_token()) is None
+    assert await repo.release_scan(doc["_id"], token, rotate=True) is None
     assert await repo.mark_handoff_sent(doc["_id"]) is False
     assert await db.documents.count_documents({}) == 0
 

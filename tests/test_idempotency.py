@@ -16,8 +16,9 @@ from service.app import create_app
 from service.idempotency import Action
 from service.metrics import Metrics
 from service.queue import hand_off_job_id
-from service.repository import DocumentRepository, IdempotencyKeys, utcnow
+from service.repository import DocumentRepository, IdempotencyKeys
 from service.settings import Settings
+from service.stamps import utcnow
 from tests.helpers import CHILD, SAMPLE_TEXT, USER, doc_url, queued_job_ids
 from tests.openapi_contract import validated
 from tests.test_documents import DOCS, form

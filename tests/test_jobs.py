@@ -11,13 +11,15 @@ from aiohttp import web
 from arq import Retry
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix
+from arq.jobs import Job
 
-from service.jobs import CLOCK, quick_scan, reconcile
+from service.jobs import CLOCK, HandOffResult, QuickScanResult, quick_scan, reconcile
 from service.metrics import Metrics
-from service.queue import QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
-from service.repository import DocumentRepository, utcnow
+from service.queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id
+from service.repository import DocumentRepository
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
+from service.stamps import utcnow
 from tests.helpers import counted, queued_job_ids
 
 
@@ -151,7 +153,7 @@ async def test_a_finished_job_id_does_not_strand_a_queued_document(
     await run_worker()
     assert (
         await enqueue(arq_pool, QUICK_SCAN, str(doc["_id"]), token, job_id=job_id, queue_name=settings.queue_name)
-        is False
+        is Enqueued.EXISTING
     )
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["enqueued"] == 1
@@ -188,7 +190,7 @@ async def test_permanent_scan_error_ends_failed_with_a_safe_message(
     result = await quick_scan(
         job_ctx(settings, repo, arq_pool, metrics, scanner), str(doc["_id"]), doc["scan"]["token"]
     )
-    assert result == "failed"
+    assert result is QuickScanResult.FAILED
     stored = await repo.get_by_id(doc["_id"])
     assert stored is not None
     assert stored["scan_status"] == "failed"
@@ -208,6 +210,21 @@ async def test_arq_enqueue_returns_none_for_a_known_job_id(
     await run_worker()
     # Finished: the kept result still blocks the id, which is why the id carries the token.
     assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name) is None
+
+
+async def test_a_job_result_is_kept_as_its_enum_member(
+    arq_pool: ArqRedis, settings: Settings, run_worker: Any, stored_doc: Any
+) -> None:
+    doc = await stored_doc()
+    token = doc["scan"]["token"]
+    scan_id, hand_off_id = quick_scan_job_id(doc["_id"], token), hand_off_job_id(doc["_id"])
+    await enqueue(arq_pool, QUICK_SCAN, str(doc["_id"]), token, job_id=scan_id, queue_name=settings.queue_name)
+    # Nothing confirmed: the hand-off finds nothing to hand off.
+    await enqueue(arq_pool, HAND_OFF, str(doc["_id"]), job_id=hand_off_id, queue_name=settings.queue_name)
+    await run_worker()
+    # arq pickles what a job returns: whoever reads a result back gets the member, not a bare string.
+    assert await Job(scan_id, arq_pool, _queue_name=settings.queue_name).result(timeout=5) is QuickScanResult.READY
+    assert await Job(hand_off_id, arq_pool, _queue_name=settings.queue_name).result(timeout=5) is HandOffResult.SKIPPED
 
 
 async def test_transient_errors_retry_then_fail_with_a_safe_message(
@@ -243,7 +260,7 @@ async def test_transient_errors_retry_then_fail_with_a_safe_message(
         # Handed back to the queue under the same token, so arq's retry of this very job can claim it again.
         assert stored["scan_status"] == "queued" and stored["scan"]["token"] == token
         last_try = job_ctx(settings, repo, arq_pool, metrics, engine, job_try=settings.scan_max_tries)
-        assert await quick_scan(last_try, str(doc["_id"]), token) == "failed"
+        assert await quick_scan(last_try, str(doc["_id"]), token) is QuickScanResult.FAILED
         final = await repo.get_by_id(doc["_id"])
         assert final is not None
         assert final["scan_status"] == "failed"

@@ -30,6 +30,7 @@ from migrations.runner import (
     load_migrations,
 )
 from service import state
+from service.repository import DocumentRepository
 
 indexes: ModuleType = importlib.import_module("migrations.versions.0001_indexes")
 validator: ModuleType = importlib.import_module("migrations.versions.0002_validator")
@@ -508,6 +509,13 @@ async def load(db: Any, doc: Doc) -> Doc:
     return dict(stored)
 
 
+async def load_document(db: Any, doc: Doc) -> state.Document:
+    """The document as the service reads it."""
+    stored = await DocumentRepository(db).get_by_id(doc["_id"])
+    assert stored is not None
+    return stored
+
+
 async def test_backfill_gives_legacy_documents_consistent_states(db: Any) -> None:
     shapes, modern = await insert_shapes(db)
 
@@ -564,7 +572,7 @@ async def test_backfill_gives_legacy_documents_consistent_states(db: Any) -> Non
 async def test_after_the_backfill_rescan_is_allowed_exactly_for_unconfirmed_terminal_documents(db: Any) -> None:
     shapes, _ = await insert_shapes(db)
     await backfill.up(db, dry_run=False)
-    after = {name: await load(db, doc) for name, doc in shapes.items()}
+    after = {name: await load_document(db, doc) for name, doc in shapes.items()}
 
     rescannable = {name for name, doc in after.items() if state.rescan_allowed(doc)}
 

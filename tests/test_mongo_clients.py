@@ -19,8 +19,9 @@ from pymongo import AsyncMongoClient
 
 from service import idempotency, state
 from service.mongo import close_client, create_client
-from service.repository import DocumentRepository, IdempotencyKeys, KeyClaim, new_token, utcnow
+from service.repository import DocumentRepository, IdempotencyKeys, KeyClaim
 from service.settings import DEFAULT_MONGO_DRIVER, MONGO_DRIVERS, Settings, SettingsError
+from service.stamps import new_token, utcnow
 from tests.standin import running_standin
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from jsonschema_path import SchemaPath
 from openapi_core.validation.schemas import oas31_schema_validators_factory
 from openapi_spec_validator import validate
@@ -336,7 +337,11 @@ async def test_not_modified_passes(aiohttp_client: Any) -> None:
 
 
 async def test_conflict_problem(aiohttp_client: Any) -> None:
-    state = {"scan_status": "processing", "pipeline_stage": "quick_scan_processing", "validation_status": "pending"}
+    state: dict[str, Any] = {
+        "scan_status": "processing",
+        "pipeline_stage": "quick_scan_processing",
+        "validation_status": "pending",
+    }
     api = await client_for(
         aiohttp_client, lambda: problem(409, "scan-in-flight", retry_after=5, headers={"Retry-After": "5"}, **state)
     )
@@ -380,7 +385,7 @@ async def test_unknown_route_and_wrong_method(aiohttp_client: Any) -> None:
         await api.delete("/healthz")
 
     @web.middleware
-    async def problems(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
         except web.HTTPException as exc:

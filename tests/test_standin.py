@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bson import Binary, ObjectId
@@ -79,7 +79,9 @@ def fidelity(standin_db: Db, mock_db: Db) -> Callable[[Scenario], Awaitable[Any]
     return check
 
 
-def new_doc(n: int, **changes: Any) -> dict[str, Any]:
+def new_doc(n: int, **changes: Any) -> state.Document:
+    """A document as ``state.new_document`` builds it, with ``changes`` (which may be fields only a legacy document
+    has)."""
     doc = state.new_document(
         document_id=ObjectId(f"{n:024x}"),
         child_id="child-1",
@@ -91,8 +93,7 @@ def new_doc(n: int, **changes: Any) -> dict[str, Any]:
         token=f"t{n}",
         now=T0,
     )
-    doc.update(changes)
-    return doc
+    return cast(state.Document, {**doc, **changes})
 
 
 # -- documents and the state machine's compare-and-sets --
@@ -149,7 +150,7 @@ async def test_scan_lifecycle_compare_and_sets(fidelity: Callable[[Scenario], Aw
                     suggestion={
                         "scan_topic_suggestion": "math",
                         "scan_confidence": 0.75,
-                        "scan_alternatives": [{"topic": "physics", "score": 0.25}],
+                        "scan_alternatives": [{"topic": "physics", "language": "en", "confidence": 0.25}],
                     },
                     now=later,
                     history_limit=HISTORY,
@@ -372,7 +373,9 @@ async def test_gridfs_round_trip_of_3_mb(standin_db: Db) -> None:
     bucket = AsyncIOMotorGridFSBucket(standin_db)
     file_id = await bucket.upload_from_stream("scan.pdf", content, metadata={"contentType": "application/pdf"})
     stream = await bucket.open_download_stream(file_id)
-    assert await stream.read() == content and stream.metadata == {"contentType": "application/pdf"}
+    # motor's stubs declare AsyncIOMotorGridOut.read as NoReturn; it returns the file.
+    read: Callable[[], Awaitable[bytes]] = stream.read
+    assert await read() == content and stream.metadata == {"contentType": "application/pdf"}
     chunk = await standin_db["fs.chunks"].find_one({"files_id": file_id, "n": 0})
     assert type(chunk["data"]) is bytes and len(chunk["data"]) == 255 * 1024
     await bucket.delete(file_id)
@@ -409,8 +412,8 @@ async def key_operations(db: Db) -> list[Any]:
     taken = await keys.find(record["_id"])
     results.append(taken)
     assert taken is not None
-    newer = {**record, "token": "t2", "claimed_at": T0 + timedelta(seconds=1)}
-    results.append(await keys.reclaim(newer, {**taken, "claimed_at": T0 - timedelta(seconds=1)}))
+    newer = record | {"token": "t2", "claimed_at": T0 + timedelta(seconds=1)}
+    results.append(await keys.reclaim(newer, taken | {"claimed_at": T0 - timedelta(seconds=1)}))
     results.append(await keys.reclaim(newer, taken))
     await keys.release(record["_id"], "t1")
     results.append(await keys.find(record["_id"]))
@@ -428,6 +431,8 @@ async def test_repository_against_both_backends(
         ticks = iter(range(1, 10_000))
         # the same clock for both backends, so the documents they write are comparable
         monkeypatch.setattr(repository, "utcnow", lambda: T0 + timedelta(milliseconds=next(ticks)))
+        # and the same token for the rotation below
+        monkeypatch.setattr(repository, "new_token", lambda: "t1b")
         repo = repository.DocumentRepository(db, history_limit=HISTORY)
         await repo.ping()
         content = bytes(range(256)) * (3 * 4096)
@@ -452,7 +457,7 @@ async def test_repository_against_both_backends(
         ]
         claimed = await repo.claim_scan(oid, "t1", timedelta(minutes=5))
         results += [claimed is not None, await repo.claim_scan(oid, "t1", timedelta(minutes=5))]
-        results.append((await repo.release_scan(oid, "t1", new_token="t1b")) is not None)
+        results.append((await repo.release_scan(oid, "t1", rotate=True)) is not None)
         results.append((await repo.claim_scan(oid, "t1b", timedelta(minutes=5))) is not None)
         results.append((await repo.finish_scan(oid, "t1b", {"scan_topic_suggestion": "math"})) is not None)
         results.append((await repo.try_rescan(oid, "child-1", "owner-1", token="t2", idempotency_key="r1")) is not None)
@@ -579,7 +584,7 @@ async def test_exactly_one_of_many_concurrent_swaps_from_separate_processes_wins
             await docs.replace_one({"_id": 1}, {"scan_status": "ready", "scan": {"attempt": 0}}, upsert=True)
             winners = await asyncio.to_thread(race, url, 4, 50)
             stored = await docs.find_one({"_id": 1})
-            assert len(winners) == 1 and stored["scan"] == {"attempt": 1, "token": winners[0]}
+            assert stored is not None and len(winners) == 1 and stored["scan"] == {"attempt": 1, "token": winners[0]}
     finally:
         client.close()
         server.send_signal(signal.SIGTERM)
@@ -687,7 +692,8 @@ def test_schema_checker(value: Any, failures: int) -> None:
 async def test_errors_carry_mongodb_codes(standin_db: Db) -> None:
     with pytest.raises(OperationFailure) as unknown:
         await standin_db.command("frobnicate")
-    assert unknown.value.code == 59 and unknown.value.details["codeName"] == "CommandNotFound"
+    assert unknown.value.code == 59
+    assert unknown.value.details is not None and unknown.value.details["codeName"] == "CommandNotFound"
     with pytest.raises(OperationFailure) as cursor:
         await standin_db.command("getMore", Int64(424242), collection="documents")
     assert cursor.value.code == 43

@@ -8,6 +8,7 @@ from typing import Any
 
 import mongomock
 import pytest
+from bson import ObjectId
 
 from service import state
 from service.state import PipelineStage, ScanStatus, ValidationStatus
@@ -20,19 +21,31 @@ VALIDATIONS = [*ValidationStatus, MISSING]
 STAGES = [*PipelineStage, "ocr", "concept_extraction", MISSING]
 
 
-def make_doc(scan_status: Any, validation: Any, stage: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = {"_id": 1, "child_profile_id": "c", "owner_id": "u", "scan": {"token": "t1"}}
-    for key, value in (("scan_status", scan_status), ("validation_status", validation), ("pipeline_stage", stage)):
-        if value is not MISSING:
-            doc[key] = str(value)
+DOC_ID = ObjectId()
+FILE_ID = ObjectId()
+
+
+def make_doc(scan_status: Any, validation: Any, stage: Any) -> state.Document:
+    doc: state.Document = {"_id": DOC_ID, "child_profile_id": "c", "owner_id": "u", "scan": {"token": "t1"}}
+    if scan_status is not MISSING:
+        doc["scan_status"] = str(scan_status)
+    if validation is not MISSING:
+        doc["validation_status"] = str(validation)
+    if stage is not MISSING:
+        doc["pipeline_stage"] = str(stage)
     return doc
 
 
 ALL_STATES = list(itertools.product(SCAN_STATUSES, VALIDATIONS, STAGES))
 
 
-def matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
-    collection = mongomock.MongoClient().db.docs
+def new_collection() -> mongomock.Collection[state.Document]:
+    client: mongomock.MongoClient[state.Document] = mongomock.MongoClient()
+    return client.db.docs
+
+
+def matches(doc: state.Document, flt: state.Filter) -> bool:
+    collection = new_collection()
     collection.insert_one(doc)
     return collection.find_one(flt) is not None
 
@@ -40,13 +53,13 @@ def matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
 def test_rescan_filter_is_the_rescan_rule(scan_status: Any, validation: Any, stage: Any) -> None:
     doc = make_doc(scan_status, validation, stage)
-    assert matches(doc, state.rescan_filter(1, "c", "u")) == state.rescan_allowed(doc)
+    assert matches(doc, state.rescan_filter(DOC_ID, "c", "u")) == state.rescan_allowed(doc)
 
 
 @pytest.mark.parametrize("scan_status,validation,stage", ALL_STATES)
 def test_confirm_filter_is_the_confirm_rule(scan_status: Any, validation: Any, stage: Any) -> None:
     doc = make_doc(scan_status, validation, stage)
-    assert matches(doc, state.confirm_filter(1, "c", "u", None)) == state.confirm_allowed(doc)
+    assert matches(doc, state.confirm_filter(DOC_ID, "c", "u", None)) == state.confirm_allowed(doc)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +88,7 @@ def test_a_rescan_refusal_is_explained_exactly_when_the_filter_refuses(
 ) -> None:
     doc = make_doc(scan_status, validation, stage)
     refusal = state.explain_rescan(doc)
-    assert (refusal is state.RescanRefusal.NONE) == matches(doc, state.rescan_filter(1, "c", "u"))
+    assert (refusal is state.RescanRefusal.NONE) == matches(doc, state.rescan_filter(DOC_ID, "c", "u"))
     if refusal is state.RescanRefusal.IN_FLIGHT:
         assert scan_status in (ScanStatus.QUEUED, ScanStatus.PROCESSING)
     if refusal is state.RescanRefusal.CONFIRMED:
@@ -90,9 +103,9 @@ def test_a_confirm_refusal_is_explained_exactly_when_the_filter_refuses(
 ) -> None:
     doc = make_doc(scan_status, validation, stage)
     if validation is ValidationStatus.CONFIRMED:
-        doc.update(validated_topic="music", validated_language="en")
+        doc.update({"validated_topic": "music", "validated_language": "en"})
     refusal = state.explain_confirm(doc, "music", "en", if_match)
-    assert (refusal is state.ConfirmRefusal.NONE) == matches(doc, state.confirm_filter(1, "c", "u", if_match))
+    assert (refusal is state.ConfirmRefusal.NONE) == matches(doc, state.confirm_filter(DOC_ID, "c", "u", if_match))
     if validation is ValidationStatus.CONFIRMED:
         assert refusal is state.ConfirmRefusal.SAME
         assert state.explain_confirm(doc, "music", "fr", if_match) is state.ConfirmRefusal.OTHER
@@ -102,10 +115,18 @@ def test_a_confirm_refusal_is_explained_exactly_when_the_filter_refuses(
 
 def test_the_explanation_needs_only_the_projected_fields() -> None:
     doc = make_doc(ScanStatus.READY, ValidationStatus.CONFIRMED, PipelineStage.DEEP_QUEUED)
-    doc.update(validated_topic="music", validated_language="en", filename="x", stage_history=[1, 2, 3])
-    collection = mongomock.MongoClient().db.docs
+    doc.update(
+        {
+            "validated_topic": "music",
+            "validated_language": "en",
+            "filename": "x",
+            "stage_history": [{"stage": "ocr", "progress": 20, "at": NOW}] * 3,
+        }
+    )
+    collection = new_collection()
     collection.insert_one(doc)
-    projected = collection.find_one({"_id": 1}, projection=state.EXPLAIN_PROJECTION)
+    projected = collection.find_one({"_id": DOC_ID}, projection=state.EXPLAIN_PROJECTION)
+    assert projected is not None
     assert set(projected) == {"_id", *(k.split(".")[0] for k in state.EXPLAIN_PROJECTION)}
     for topic, language, token in [("music", "en", None), ("music", "fr", "t1"), ("art", "en", "t0")]:
         assert state.explain_confirm(projected, topic, language, token) == state.explain_confirm(
@@ -117,25 +138,25 @@ def test_the_explanation_needs_only_the_projected_fields() -> None:
 @pytest.mark.parametrize("owner,child", [("other", "c"), ("u", "other")])
 def test_filters_carry_the_owner_and_child(owner: str, child: str) -> None:
     doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
-    assert not matches(doc, state.rescan_filter(1, child, owner))
-    assert not matches(doc, state.confirm_filter(1, child, owner, None))
+    assert not matches(doc, state.rescan_filter(DOC_ID, child, owner))
+    assert not matches(doc, state.confirm_filter(DOC_ID, child, owner, None))
 
 
 @pytest.mark.parametrize("event,source,target,stage", state.TRANSITIONS)
 def test_each_transition_update_lands_in_its_target_state(
     event: str, source: Any, target: ScanStatus, stage: PipelineStage
 ) -> None:
-    collection = mongomock.MongoClient().db.docs
+    collection = new_collection()
     if event == "upload":
         collection.insert_one(
             state.new_document(
-                document_id=1,
+                document_id=DOC_ID,
                 child_id="c",
                 owner_id="u",
                 filename="f",
                 content_type="text/plain",
                 size=1,
-                file_id=2,
+                file_id=FILE_ID,
                 token="t1",
                 now=NOW,
             )
@@ -146,33 +167,34 @@ def test_each_transition_update_lands_in_its_target_state(
         collection.insert_one(doc)
         updates = {
             "rescan": lambda: (
-                state.rescan_filter(1, "c", "u"),
+                state.rescan_filter(DOC_ID, "c", "u"),
                 state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3),
             ),
             "claim": lambda: (
-                state.job_filter(1, "t1", ScanStatus.QUEUED),
+                state.job_filter(DOC_ID, "t1", ScanStatus.QUEUED),
                 state.claim_update(now=NOW, lease_until=NOW, history_limit=3),
             ),
             "finish": lambda: (
-                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.job_filter(DOC_ID, "t1", ScanStatus.PROCESSING),
                 state.finish_update(suggestion={"scan_topic_suggestion": "music"}, now=NOW, history_limit=3),
             ),
             "fail": lambda: (
-                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.job_filter(DOC_ID, "t1", ScanStatus.PROCESSING),
                 state.fail_update(error={"code": "x", "message": "y"}, now=NOW, history_limit=3),
             ),
             "requeue": lambda: (
-                state.job_filter(1, "t1", ScanStatus.PROCESSING),
+                state.job_filter(DOC_ID, "t1", ScanStatus.PROCESSING),
                 state.requeue_update(now=NOW, history_limit=3),
             ),
             "confirm": lambda: (
-                state.confirm_filter(1, "c", "u", None),
+                state.confirm_filter(DOC_ID, "c", "u", None),
                 state.confirm_update(topic="music", language="en", now=NOW, history_limit=3),
             ),
         }
         flt, update = updates[event]()
         assert collection.find_one_and_update(flt, update) is not None
-    stored = collection.find_one({"_id": 1})
+    stored = collection.find_one({"_id": DOC_ID})
+    assert stored is not None
     assert stored["scan_status"] == target
     assert stored["pipeline_stage"] == stage
     assert stored["progress"] == state.PROGRESS[stage]
@@ -180,19 +202,20 @@ def test_each_transition_update_lands_in_its_target_state(
 
 
 def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
-    collection = mongomock.MongoClient().db.docs
+    collection = new_collection()
     doc = make_doc(ScanStatus.READY, ValidationStatus.PENDING, PipelineStage.AWAITING_VALIDATION)
     doc.update(
         {
             "scan": {"token": "t1", "attempt": 2, "idempotency_key": "old"},
             "scan_topic_suggestion": "music",
             "scan_confidence": 0.9,
-            "scan_error": {"code": "x"},
+            "scan_error": {"code": "x", "message": "y"},
         }
     )
     collection.insert_one(doc)
     update = state.rescan_update(token="t2", now=NOW, requested_by="u", idempotency_key=None, history_limit=3)
-    stored = collection.find_one_and_update(state.rescan_filter(1, "c", "u"), update, return_document=True)
+    stored = collection.find_one_and_update(state.rescan_filter(DOC_ID, "c", "u"), update, return_document=True)
+    assert stored is not None
     assert stored["scan"]["token"] == "t2"
     assert stored["scan"]["attempt"] == 3
     assert "idempotency_key" not in stored["scan"]
@@ -200,16 +223,17 @@ def test_rescan_clears_the_old_suggestion_and_counts_the_attempt() -> None:
 
 
 def test_stage_history_keeps_the_last_n_events() -> None:
-    collection = mongomock.MongoClient().db.docs
+    collection = new_collection()
     collection.insert_one(make_doc(ScanStatus.READY, ValidationStatus.PENDING, MISSING))
     push = state.claim_update(now=NOW, lease_until=NOW, history_limit=3)["$push"]
     for _ in range(5):
-        collection.update_one({"_id": 1}, {"$push": push})
-    assert len(collection.find_one({"_id": 1})["stage_history"]) == 3
+        collection.update_one({"_id": DOC_ID}, {"$push": push})
+    stored = collection.find_one({"_id": DOC_ID})
+    assert stored is not None and len(stored["stage_history"]) == 3
 
 
 def test_only_the_same_token_passes_the_job_fence() -> None:
     doc = make_doc(ScanStatus.QUEUED, ValidationStatus.PENDING, PipelineStage.QUICK_SCAN_QUEUED)
-    assert matches(doc, state.job_filter(1, "t1", ScanStatus.QUEUED))
-    assert not matches(doc, state.job_filter(1, "t0", ScanStatus.QUEUED))
-    assert not matches(doc, state.job_filter(1, "t1", ScanStatus.PROCESSING))
+    assert matches(doc, state.job_filter(DOC_ID, "t1", ScanStatus.QUEUED))
+    assert not matches(doc, state.job_filter(DOC_ID, "t0", ScanStatus.QUEUED))
+    assert not matches(doc, state.job_filter(DOC_ID, "t1", ScanStatus.PROCESSING))

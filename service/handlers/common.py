@@ -9,6 +9,11 @@ from ..actions import Answer, Key, LocationOf
 from ..idempotency import Action, fingerprint
 from ..schemas import parse_idempotency_key
 
+#: the documents of one child profile: every document route starts here
+DOCUMENTS_PATH = "/api/v1/children/{child:[^/]+}/documents"
+#: one document of a child profile
+DOCUMENT_PATH = DOCUMENTS_PATH + "/{document:[^/]+}"
+
 
 def location_of(request: web.Request, child: str) -> LocationOf:
     """Builds the URL of a document's scan resource, only when an answer names it."""

@@ -9,12 +9,13 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..auth import require_child
+from ..conditional import MAX_CONDITION_LENGTH, etag_matches
 from ..keys import repository_key
 from ..logs import REQUEST_ID_HEADER, current_request_id
 from ..problems import InvalidParameter, NotAcceptable, NotFound, Problem, RangeNotSatisfiable
 from ..repository import FileMissing
 from ..schemas import parse_child_id, parse_document_id
-from ..views import MAX_CONDITION_LENGTH, etag_matches
+from .common import DOCUMENT_PATH
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -112,9 +113,7 @@ def _condition(request: web.Request, name: str) -> str | None:
     return value
 
 
-@routes.get(
-    "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}/content", name="download_document", allow_head=False
-)
+@routes.get(DOCUMENT_PATH + "/content", name="download_document", allow_head=False)
 async def download_document(request: web.Request) -> web.StreamResponse:
     child = parse_child_id(request.match_info["child"])
     document_id = parse_document_id(request.match_info["document"])

@@ -11,6 +11,7 @@ from ..auth import require_child
 from ..keys import arq_pool_key, metrics_key, repository_key, settings_key
 from ..problems import MalformedBody, NotFound
 from ..schemas import parse_child_id, parse_document_id
+from .common import DOCUMENT_PATH, DOCUMENTS_PATH
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -21,7 +22,7 @@ def _no_body(request: web.Request) -> None:
         raise MalformedBody("A DELETE takes no body.")
 
 
-@routes.delete("/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}", name="delete_document")
+@routes.delete(DOCUMENT_PATH, name="delete_document")
 async def delete_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     document_id = parse_document_id(request.match_info["document"])
@@ -38,7 +39,7 @@ async def delete_document(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.delete("/api/v1/children/{child:[^/]+}/documents", name="erase_child_documents")
+@routes.delete(DOCUMENTS_PATH, name="erase_child_documents")
 async def erase_child_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)

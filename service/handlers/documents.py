@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
-import unicodedata
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ..actions import Upload
 from ..auth import require_child
+from ..cursor import decode_cursor, encode_cursor
 from ..idempotency import Action
 from ..keys import actions_key, repository_key, settings_key
 from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..schemas import ListQuerySchema, load_query, parse_child_id, parse_document_id, parse_idempotency_key
-from ..views import decode_cursor, document_view, encode_cursor
-from .common import answer_response, location_of, request_key
+from ..uploads import checked_content_type, clean_filename
+from ..views import document_view
+from .common import DOCUMENT_PATH, DOCUMENTS_PATH, answer_response, location_of, request_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -25,35 +25,6 @@ LIST_QUERY = ListQuerySchema()
 
 _MULTIPART_OVERHEAD = 64 * 1024
 _READ_CHUNK = 64 * 1024
-_WEBP = re.compile(rb"^RIFF....WEBP", re.DOTALL)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The type the bytes themselves show, or ``None``.
-
-    :param head: the first bytes of the file
-    """
-    if head.lstrip(b"\x00\t\n\r\x0c ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if _WEBP.match(head[:12]):
-        return "image/webp"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head[:8192]:
-        # Control bytes other than whitespace are rare in text; many of them mean a binary format we don't know.
-        sample = head[:8192]
-        controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or controls <= len(sample) // 100:
-            return "text/plain"
-    return None
-
-
-def clean_filename(raw: str | None) -> str:
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C").strip()
-    return name[:255] or "upload"
 
 
 async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPartReader, bytes]:
@@ -86,22 +57,7 @@ async def _read_file_part(request: web.Request, max_bytes: int) -> tuple[BodyPar
     return found
 
 
-def _check_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
-    sniffed = sniff_content_type(content[:8192])
-    if declared in ("", "application/octet-stream"):
-        declared = sniffed or "application/octet-stream"
-    if declared not in allowed:
-        raise UnsupportedMediaType(
-            f"Files of type {declared} are not accepted.", extensions={"allowed_types": list(allowed)}
-        )
-    if sniffed != declared:
-        raise UnsupportedMediaType(
-            f"The file is labelled {declared} but its content is not.", extensions={"allowed_types": list(allowed)}
-        )
-    return declared
-
-
-@routes.post("/api/v1/children/{child:[^/]+}/documents", name="upload_document")
+@routes.post(DOCUMENTS_PATH, name="upload_document")
 async def upload_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -114,7 +70,7 @@ async def upload_document(request: web.Request) -> web.Response:
     declared = (part.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
     upload = Upload(
         filename=clean_filename(part.filename),
-        content_type=_check_type(declared, content, settings.allowed_content_types),
+        content_type=checked_content_type(declared, content, settings.allowed_content_types),
         content=content,
     )
     digest = {
@@ -127,7 +83,7 @@ async def upload_document(request: web.Request) -> web.Response:
     return answer_response(answer)
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents", name="list_documents", allow_head=False)
+@routes.get(DOCUMENTS_PATH, name="list_documents", allow_head=False)
 async def list_documents(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     identity = require_child(request, child)
@@ -145,7 +101,7 @@ async def list_documents(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}", name="get_document", allow_head=False)
+@routes.get(DOCUMENT_PATH, name="get_document", allow_head=False)
 async def get_document(request: web.Request) -> web.Response:
     child = parse_child_id(request.match_info["child"])
     document_id = parse_document_id(request.match_info["document"])

@@ -11,21 +11,21 @@ from bson import ObjectId
 
 from ..actions import Target
 from ..auth import Identity, require_child
+from ..conditional import etag_matches, scan_etag, token_from_if_match
 from ..idempotency import Action
 from ..keys import actions_key, repository_key
 from ..problems import MalformedBody, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..repository import DocumentRepository
 from ..schemas import ConfirmScanSchema, RescanSchema, load_body, parse_child_id, parse_document_id
-from ..state import Doc
-from ..views import etag_matches, scan_etag, scan_view, token_from_if_match
-from .common import answer_response, location_of, request_key
+from ..state import Document
+from ..views import scan_view
+from .common import DOCUMENT_PATH, answer_response, location_of, request_key
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 #: rescan and confirm bodies are a few dozen bytes; anything much larger is a mistake or an attack
 MAX_JSON_BYTES = 16 * 1024
-SCAN_PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"
 RESCAN = RescanSchema()
 CONFIRM = ConfirmScanSchema()
 
@@ -63,14 +63,14 @@ async def _json_body(request: web.Request, *, required: bool) -> Any:
         raise MalformedBody("The body is not valid JSON.") from None
 
 
-async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> Doc:
+async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> Document:
     doc = await repo.get(document_id, child, identity.user_id)
     if doc is None:
         raise NotFound("No such child profile or document.")
     return doc
 
 
-@routes.get(SCAN_PATH + "/scan", name="get_scan", allow_head=False)
+@routes.get(DOCUMENT_PATH + "/scan", name="get_scan", allow_head=False)
 async def get_scan(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
     doc = await _current(request.app[repository_key], document_id, child, identity)
@@ -83,7 +83,7 @@ async def get_scan(request: web.Request) -> web.Response:
     return web.json_response(view, headers=headers)
 
 
-@routes.post(SCAN_PATH + "/rescan", name="rescan_document")
+@routes.post(DOCUMENT_PATH + "/rescan", name="rescan_document")
 async def rescan_document(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
     raw = await _json_body(request, required=False)
@@ -95,7 +95,7 @@ async def rescan_document(request: web.Request) -> web.Response:
     return answer_response(answer)
 
 
-@routes.post(SCAN_PATH + "/confirm-scan", name="confirm_scan")
+@routes.post(DOCUMENT_PATH + "/confirm-scan", name="confirm_scan")
 async def confirm_scan(request: web.Request) -> web.Response:
     child, document_id, identity = _target(request)
     if_match = request.headers.get("If-Match")

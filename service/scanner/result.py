@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 INPUT_KINDS: tuple[str, ...] = ("text_pdf", "scanned_pdf", "image", "text")
 
@@ -16,10 +16,6 @@ class Alternative:
     language: str
     confidence: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the alternative as a plain dict for storage."""
-        return {"topic": self.topic, "language": self.language, "confidence": float(self.confidence)}
-
 
 @dataclass(frozen=True)
 class ScanResult:
@@ -28,7 +24,7 @@ class ScanResult:
     :param topic: one of ``TOPICS`` or ``UNKNOWN_TOPIC``
     :param language: one of ``SCAN_LANGUAGES`` or ``UNDETERMINED``
     :param confidence: joint confidence in the topic and language, between 0 and 1
-    :param alternatives: at most three next-ranked suggestions, best first
+    :param alternatives: at most ``MAX_ALTERNATIVES`` next-ranked suggestions, best first
     :param model: engine name and versions, kept for audit
     :param pages: pages (or images) read
     :param characters: characters of text read
@@ -43,21 +39,6 @@ class ScanResult:
     pages: int
     characters: int
     input_kind: str
-
-    def to_suggestion(self) -> dict[str, Any]:
-        """Return the document fields that store this result, as plain values."""
-        return {
-            "scan_topic_suggestion": self.topic,
-            "scan_language_suggestion": self.language,
-            "scan_confidence": float(self.confidence),
-            "scan_alternatives": [alternative.to_dict() for alternative in self.alternatives],
-            "scan_model": self.model,
-            "scan_read": {
-                "pages": int(self.pages),
-                "characters": int(self.characters),
-                "input_kind": self.input_kind,
-            },
-        }
 
 
 class ScanError(Exception):

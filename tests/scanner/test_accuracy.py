@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from service.jobs import stored_suggestion
 from service.scanner import SCAN_LANGUAGES, TOPICS, ScanResult
 from tests.corpus import PASSAGES, LabelledDoc
 
@@ -80,9 +81,9 @@ def test_clear_documents_get_high_confidence(corpus_results: Results) -> None:
     assert confidences[len(confidences) // 2] >= 0.6
 
 
-def test_to_suggestion_holds_plain_values(corpus_results: Results) -> None:
+def test_a_result_is_stored_as_plain_values(corpus_results: Results) -> None:
     _doc, result = corpus_results[0]
-    suggestion = result.to_suggestion()
+    suggestion = stored_suggestion(result)
     assert set(suggestion) == {
         "scan_topic_suggestion",
         "scan_language_suggestion",

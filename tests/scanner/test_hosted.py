@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -65,7 +65,9 @@ class FakeProvider:
 
 
 @pytest.fixture
-async def provider(aiohttp_server: ServerFactory) -> Callable[..., Awaitable[tuple[FakeProvider, HostedScanner]]]:
+async def provider(
+    aiohttp_server: ServerFactory,
+) -> AsyncIterator[Callable[..., Awaitable[tuple[FakeProvider, HostedScanner]]]]:
     """Return a factory that starts a fake provider and a hosted engine pointed at it."""
     scanners: list[HostedScanner] = []
 
