@@ -32,15 +32,27 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+#: the longest file name kept, in characters
+MAX_FILENAME = 255
+
+
 def clean_filename(raw: str | None) -> str:
     """A filename safe to store and show: the last path segment, in NFC, without control, format or unassigned
-    characters, at most 255 of them.
+    characters, at most ``MAX_FILENAME`` of them (keeping its extension); ``upload`` for a name that is none.
 
     :param raw: the name the client sent, if any
     """
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C").strip()
-    return name[:255] or "upload"
+    if name in ("", ".", ".."):
+        return "upload"
+    if len(name) <= MAX_FILENAME:
+        return name
+    # Shortened at the end of the stem, so the name keeps the extension it is opened by.
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 16:
+        return name[:MAX_FILENAME]
+    return stem[: MAX_FILENAME - len(extension) - 1] + "." + extension
 
 
 def checked_content_type(declared: str, content: bytes, allowed: tuple[str, ...]) -> str:
@@ -54,9 +66,7 @@ def checked_content_type(declared: str, content: bytes, allowed: tuple[str, ...]
     if declared in ("", "application/octet-stream"):
         declared = sniffed or "application/octet-stream"
     if declared not in allowed:
-        raise UnsupportedMediaType(
-            f"Files of type {declared} are not accepted.", extensions={"allowed_types": list(allowed)}
-        )
+        raise UnsupportedMediaType("Files of this type are not accepted.", extensions={"allowed_types": list(allowed)})
     if sniffed != declared:
         raise UnsupportedMediaType(
             f"The file is labelled {declared} but its content is not.", extensions={"allowed_types": list(allowed)}

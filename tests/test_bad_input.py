@@ -61,6 +61,12 @@ CONFIRM_CASES = [
     ),
     ({"json": {"topic": "music", "language": "en", "validation_status": "confirmed"}}, 422, "validation-error"),
     ({"json": {"topic": ["music"], "language": "en"}}, 422, "validation-error"),
+    # Python's decoder reads NaN and Infinity; JSON has neither
+    (
+        {"data": b'{"topic": "music", "language": NaN}', "headers": {"Content-Type": "application/json"}},
+        400,
+        "malformed-body",
+    ),
     ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": "garbage"}}, 400, "invalid-parameter"),
     ({"json": {"topic": "music", "language": "en"}, "headers": {"If-Match": '"{$ne: 1}"'}}, 400, "invalid-parameter"),
 ]

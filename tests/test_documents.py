@@ -7,12 +7,14 @@ import io
 from typing import Any
 
 import aiohttp
+import pytest
 from arq.connections import ArqRedis
 from bson import ObjectId
 
 from service.queue import quick_scan_job_id
 from service.repository import DocumentRepository
 from service.settings import Settings
+from service.uploads import clean_filename
 from tests.helpers import CHILD, SAMPLE_TEXT, queued_job_ids
 
 DOCS = f"/api/v1/children/{CHILD}/documents"
@@ -121,6 +123,10 @@ async def test_limits_and_types_of_uploads(api: Any, auth: dict[str, str], setti
     assert (await too_big.json())["max_bytes"] == settings.max_upload_bytes
     zip_file = await api.post(DOCS, data=form(b"PK\x03\x04" + b"\x00" * 100, "application/zip", "a.zip"), headers=auth)
     assert zip_file.status == 415
+    # the declared type is the client's text: it is not repeated back
+    made_up = await api.post(DOCS, data=form(b"x", "application/x-made-up-type", "a.txt"), headers=auth)
+    assert made_up.status == 415
+    assert "made-up" not in await made_up.text()
     mislabelled = await api.post(DOCS, data=form(b"just text, not a picture", "image/png", "a.png"), headers=auth)
     assert mislabelled.status == 415
     fake_pdf = await api.post(
@@ -148,3 +154,21 @@ async def test_health_ready_metrics_and_spec(api: Any) -> None:
     assert 'docscan_http_requests_total{method="GET",route="healthz",status="200"} 2.0' in metrics
     spec = await api.get("/openapi.yaml")
     assert (await spec.text()).startswith("openapi: 3.1")
+
+
+@pytest.mark.parametrize(
+    "raw,kept",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\sheet.pdf", "sheet.pdf"),
+        ("..", "upload"),
+        (".", "upload"),
+        ("\u202etxt.exe", "txt.exe"),
+        ("a" * 300 + ".pdf", "a" * 251 + ".pdf"),
+        ("a" * 300, "a" * 255),
+        ("b" * 300 + "." + "c" * 40, ("b" * 300 + "." + "c" * 40)[:255]),
+        ("Cafe\u0301.txt", "Caf\u00e9.txt"),
+    ],
+)
+def test_file_names_are_cleaned_and_keep_their_extension(raw: str, kept: str) -> None:
+    assert clean_filename(raw) == kept

@@ -58,9 +58,14 @@ async def _json_body(request: web.Request, *, required: bool) -> Any:
     if not raw.strip() and not required:
         return {}
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_not_json)
     except (ValueError, RecursionError):
         raise MalformedBody("The body is not valid JSON.") from None
+
+
+def _not_json(constant: str) -> Any:
+    # Python's decoder takes NaN and Infinity, which JSON (RFC 8259) does not have.
+    raise ValueError("not JSON")
 
 
 async def _current(repo: DocumentRepository, document_id: ObjectId, child: str, identity: Identity) -> Document:
