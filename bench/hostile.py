@@ -7,11 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import resource
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,9 +17,9 @@ from pathlib import Path
 import aiohttp
 
 from tests.corpus import PASSAGES, text_pdf
+from tests.embedded import EmbeddedFailed, free_port, ready_token, start_embedded, stop_embedded
 from tests.hostile import bezier_bomb_pdf, blank_png, flate_bomb_pdf, form_bomb_pdf, hostile_files
 
-ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
 
 
@@ -50,12 +46,6 @@ class Watch:
     health_checks: int = 0
     tree_rss_max: int = 0
     samples: list[int] = field(default_factory=list)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tree_rss(root: int) -> int:
@@ -123,12 +113,21 @@ async def _memory(pid: int, watch: Watch, stop: asyncio.Event) -> None:
 
 
 async def _send(http: aiohttp.ClientSession, base: str, upload: Upload) -> None:
-    form = aiohttp.FormData()
-    form.add_field("file", upload.content, filename=upload.name, content_type=upload.content_type)
-    async with http.post(f"{base}/api/v1/children/child-1/documents", data=form) as resp:
-        body = await resp.json()
+    for _ in range(10):
+        form = aiohttp.FormData()
+        form.add_field("file", upload.content, filename=upload.name, content_type=upload.content_type)
+        async with http.post(f"{base}/api/v1/children/child-1/documents", data=form) as resp:
+            body = await resp.json()
+            retry_after = resp.headers.get("Retry-After")
+        # More uploads at once than MAX_UPLOADS_IN_FLIGHT: a client retries after the time it is told.
+        if resp.status == 503 and retry_after is not None:
+            await asyncio.sleep(float(retry_after))
+            continue
         if resp.status != 201:
             raise RuntimeError(f"upload of {upload.name} answered {resp.status}: {body}")
+        break
+    else:
+        raise RuntimeError(f"upload of {upload.name} was refused each time")
     upload.sent = time.perf_counter()
     upload.url = base + body["links"]["scan"]
 
@@ -146,34 +145,19 @@ async def _await_end(http: aiohttp.ClientSession, upload: Upload, deadline: floa
 
 
 async def run(args: argparse.Namespace, log: Path) -> int:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "REDIS_", "JWT_"))}
-    env.update(PORT=str(port), LOG_FORMAT="text", SCAN_TIMEOUT_SECONDS=str(args.timeout))
+    port = free_port()
     cap = args.cap_gb * GIB
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=limit,  # noqa: PLW1509 - runs before exec, in a fresh child
-        )
+    proc = start_embedded(port, log, {"SCAN_TIMEOUT_SECONDS": str(args.timeout)}, limit)
     try:
-        token = None
-        started = time.perf_counter()
-        while token is None:
-            if proc.poll() is not None or time.perf_counter() - started > 60:
-                print(log.read_text(), file=sys.stderr)
-                return 1
-            found = re.search(r"Ready token .*\n\s+(\S+)", log.read_text())
-            token = found.group(1) if found else None
-            await asyncio.sleep(0.05)
+        try:
+            token = await ready_token(proc, log, within=60)
+        except EmbeddedFailed as exc:
+            print(exc, file=sys.stderr)
+            return 1
         base = f"http://127.0.0.1:{port}"
         uploads = hostile_uploads(args.bomb_gib * GIB)
         sheet = Upload("ordinary-sheet", text_pdf(PASSAGES[12][2]), "application/pdf")
@@ -191,12 +175,7 @@ async def run(args: argparse.Namespace, log: Path) -> int:
             await asyncio.gather(*watchers)
         alive = proc.poll() is None
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_embedded(proc)
 
     limit_s = args.timeout + 5
     print(

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import resource
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.embedded import EmbeddedFailed, free_port, ready_token, start_embedded, stop_embedded
+
 KINDS = ("silent", "stalled-head", "slowloris", "stalled-upload")
 #: time the server may take beyond a limit to notice and close (its timers, a busy loop)
 SLACK = 1.5
@@ -64,43 +61,21 @@ class Report:
     samples: list[Sample] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _start_service(
     port: int, header_timeout: float, body_idle: float, log: Path
 ) -> tuple[subprocess.Popen[bytes], str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "REDIS_", "JWT_"))}
-    env.update(
-        PORT=str(port),
-        HOST="127.0.0.1",
-        LOG_FORMAT="text",
-        LOG_LEVEL="INFO",
-        HEADER_TIMEOUT_SECONDS=str(header_timeout),
-        BODY_IDLE_TIMEOUT_SECONDS=str(body_idle),
-    )
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 90
-    while True:
-        text = log.read_text(errors="replace")
-        found = re.search(r"Ready token .*\n\s+(\S+)", text)
-        # The embedded worker loads its language models at start, which holds the interpreter for seconds.
-        if found and "worker ready" in text:
-            return proc, found.group(1)
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"the service did not start:\n{log.read_text(errors='replace')}")
-        await asyncio.sleep(0.1)
+    settings = {
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "INFO",
+        "HEADER_TIMEOUT_SECONDS": str(header_timeout),
+        "BODY_IDLE_TIMEOUT_SECONDS": str(body_idle),
+    }
+    proc = start_embedded(port, log, settings)
+    # The embedded worker loads its language models at start, which holds the interpreter for seconds.
+    try:
+        return proc, await ready_token(proc, log, within=90, worker=True)
+    except EmbeddedFailed as exc:
+        raise SystemExit(str(exc)) from None
 
 
 async def _hold(conn: Stalled, port: int, token: str, header_timeout: float, body_idle: float, stop: float) -> None:
@@ -207,14 +182,13 @@ async def _sample(report: Report, port: int, started: float) -> None:
 async def run(connections: int, duration: float, header_timeout: float, body_idle: float) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as directory:
         proc, token = await _start_service(port, header_timeout, body_idle, Path(directory) / "service.log")
         try:
             return await _attack(port, token, connections, duration, header_timeout, body_idle)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=60)
+            stop_embedded(proc, grace=60)
 
 
 async def _attack(

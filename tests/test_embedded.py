@@ -3,54 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from tests.embedded import free_port, ready_token, start_embedded, stop_embedded
 from tests.hostile import flate_bomb_pdf
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.real
 @pytest.mark.timeout(120)
 async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "REDIS_", "JWT_"))}
-    env.update(PORT=str(port), LOG_FORMAT="text")
     log = tmp_path / "embedded.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_embedded(port, log)
     try:
+        token = await ready_token(proc, log, within=60)
         deadline = time.monotonic() + 60
-        token = None
-        while token is None:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "no ready token printed:\n" + log.read_text()
-            found = re.search(r"Ready token .*\n\s+(\S+)", log.read_text())
-            token = found.group(1) if found else None
-            await asyncio.sleep(0.05)
         text = log.read_text()
         assert "EMBEDDED mode" in text and "LOST" in text
         assert f"http://localhost:{port}/api/v1/children/child-1/documents" in text
@@ -101,10 +72,4 @@ async def test_embedded_mode_serves_and_scans(tmp_path: Path) -> None:
         assert scan["suggestion"]["language"] == "fr"
         assert scan["suggestion"]["topic"] in {"geography", "science"}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            assert proc.wait(timeout=20) == 0, log.read_text()
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        assert stop_embedded(proc) == 0, log.read_text()
