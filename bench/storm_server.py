@@ -9,6 +9,8 @@ serves, on one port and behind the same middlewares (request id, metrics, errors
 - ``.../rescan-lock``: the scheme the compare-and-set replaced: ``SET lock NX PX 10000`` in Redis, read the
   document, check it in code, update it, enqueue, release the lock with a compare-and-delete script;
   409 while the lock is held;
+- ``.../rescan-floor``: the ids parsed and the caller checked, then 409 without touching a store: the cost of
+  the HTTP server and the middlewares alone;
 - ``GET /bench/counters``: the MongoDB commands this process sent, by name (pymongo command monitoring).
 
 It prints ``listening <port>`` once it serves.
@@ -33,6 +35,7 @@ from pymongo import AsyncMongoClient, ReturnDocument, WriteConcern, monitoring
 from service import state
 from service.app import create_app
 from service.auth import require_child
+from service.handlers.common import DOCUMENT_PATH
 from service.keys import arq_pool_key, repository_key
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
@@ -41,7 +44,7 @@ from service.settings import Settings
 from service.stamps import new_token, utcnow
 
 SECRET = "bench-secret-bench-secret-bench-secret"
-PATH = "/api/v1/children/{child:[^/]+}/documents/{document:[^/]+}"
+PATH = DOCUMENT_PATH
 # The compare-and-delete every Redis lock recipe releases with: only the holder's token deletes the lock.
 RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
@@ -114,6 +117,11 @@ async def rescan_lock(request: web.Request) -> web.Response:
         await redis.eval(RELEASE, 1, lock, token)  # type: ignore[misc]  # redis-py types eval for both clients
 
 
+async def rescan_floor(request: web.Request) -> web.Response:
+    _target(request)
+    return web.json_response({"status": "refused"}, status=409)
+
+
 async def counters(request: web.Request) -> web.Response:
     return web.Response(text=json.dumps(dict(request.app[listener_key].counts)), content_type="application/json")
 
@@ -145,6 +153,7 @@ async def serve(args: Any) -> None:
     app[listener_key] = listener
     app.router.add_post(PATH + "/rescan-bare", rescan_bare)
     app.router.add_post(PATH + "/rescan-lock", rescan_lock)
+    app.router.add_post(PATH + "/rescan-floor", rescan_floor)
     app.router.add_get("/bench/counters", counters)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
