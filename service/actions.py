@@ -37,7 +37,7 @@ from .problems import (
     ScanInFlight,
     ServiceUnavailable,
 )
-from .queue import HAND_OFF, QUICK_SCAN, enqueue, hand_off_job_id, quick_scan_job_id
+from .queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id
 from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown
 from .settings import Settings
 from .stamps import new_token, utcnow
@@ -271,7 +271,7 @@ class DocumentActions:
             metrics=self._metrics,
         )
         answer = Answer(_reply(201, doc, location_of))
-        await asyncio.gather(job, self._complete(hold, answer.reply))
+        await self._send_and_store(job, hold, answer.reply)
         self._count.inc(Action.UPLOAD, "created")
         logger.info("uploaded document %s (%s, %d bytes)", target.document_id, file.content_type, len(file.content))
         return Outcome(answer=answer, key=key, key_bound=key is not None)
@@ -360,19 +360,16 @@ class DocumentActions:
         self, doc: Document, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
     ) -> Outcome:
         answer = Answer(_reply(202, doc, location_of))
-        # The job and the stored answer are independent: one round trip of waiting for both.
-        await asyncio.gather(
-            enqueue(
-                self._arq,
-                QUICK_SCAN,
-                str(target.document_id),
-                token,
-                job_id=quick_scan_job_id(target.document_id, token),
-                queue_name=self._settings.queue_name,
-                metrics=self._metrics,
-            ),
-            self._complete(hold, answer.reply),
+        job = enqueue(
+            self._arq,
+            QUICK_SCAN,
+            str(target.document_id),
+            token,
+            job_id=quick_scan_job_id(target.document_id, token),
+            queue_name=self._settings.queue_name,
+            metrics=self._metrics,
         )
+        await self._send_and_store(job, hold, answer.reply)
         self._count.inc("rescan", "accepted")
         logger.info("rescan of %s accepted", target.document_id, extra={"document_id": str(target.document_id)})
         return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=key is not None)
@@ -432,17 +429,15 @@ class DocumentActions:
                 _close(flight)
                 if doc is not None:
                     answer = Answer(_reply(202, doc, location_of))
-                    await asyncio.gather(
-                        enqueue(
-                            self._arq,
-                            HAND_OFF,
-                            str(target.document_id),
-                            job_id=hand_off_job_id(target.document_id),
-                            queue_name=self._settings.queue_name,
-                            metrics=self._metrics,
-                        ),
-                        self._complete(hold, answer.reply),
+                    job = enqueue(
+                        self._arq,
+                        HAND_OFF,
+                        str(target.document_id),
+                        job_id=hand_off_job_id(target.document_id),
+                        queue_name=self._settings.queue_name,
+                        metrics=self._metrics,
                     )
+                    await self._send_and_store(job, hold, answer.reply)
                     self._count.inc("confirm", "confirmed")
                     logger.info("document %s confirmed", target.document_id)
                     return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=bool(key))
@@ -656,6 +651,14 @@ class DocumentActions:
             now=utcnow(),
             ttl=self._ttl,
         )
+
+    async def _send_and_store(self, job: Awaitable[Enqueued], hold: _Hold | None, reply: Reply) -> None:
+        """Enqueue the job and, for a keyed request, store its answer: independent, so one round trip of waiting
+        for both."""
+        if hold is None:
+            await job
+        else:
+            await asyncio.gather(job, self._complete(hold, reply))
 
     async def _complete(self, hold: _Hold | None, reply: Reply) -> None:
         if hold is None:

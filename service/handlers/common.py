@@ -16,11 +16,10 @@ DOCUMENT_PATH = DOCUMENTS_PATH + "/{document:[^/]+}"
 
 
 def location_of(request: web.Request, child: str) -> LocationOf:
-    """Builds the URL of a document's scan resource, only when an answer names it."""
-    route = request.app.router["get_scan"]
+    """Builds the URL of a document's scan resource, only when an answer names it (most refusals do not)."""
 
     def build(document_id: ObjectId) -> str:
-        return str(route.url_for(child=child, document=str(document_id)))
+        return str(request.app.router["get_scan"].url_for(child=child, document=str(document_id)))
 
     return build
 
