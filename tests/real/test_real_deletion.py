@@ -98,3 +98,45 @@ async def test_erasing_a_child_over_two_web_processes(cluster: Cluster, api: Api
     assert await stored(db, ids, file_ids) == (0, 0, 0, 0)
     assert await db.documents.count_documents({"child_profile_id": CHILD}) == 0
     assert await erase(webs[0]) == 0
+
+
+async def test_erasures_racing_uploads_on_another_process_strand_no_document(
+    cluster: Cluster, api: Api, db: Any
+) -> None:
+    cluster.migrate()
+    webs = await cluster.start_web(2)
+    uploaded: list[str] = []
+    stranded: list[str] = []
+
+    async def upload_all(tag: int) -> None:
+        for n in range(60):
+            made = await api.upload(webs[1], school_text(n) + b" %d" % tag, f"u{tag}-{n}.txt", "text/plain")
+            uploaded.append(made["id"])
+            # Content first, then the document: a deletion removes them in the other order, so a document found
+            # after its content was found missing was stranded, not deleted.
+            document_id = ObjectId(made["id"])
+            content = await db["fs.files"].count_documents({"metadata.document_id": document_id})
+            if not content and await db.documents.count_documents({"_id": document_id}):
+                stranded.append(made["id"])
+
+    async def erase_until(uploads: asyncio.Future[Any]) -> int:
+        # Erasures one after another on the other process for as long as the uploads run, then one more.
+        rounds = 0
+        while True:
+            done = uploads.done()
+            async with api.session.delete(api.documents_url(webs[0]), headers=api.headers) as response:
+                await check_response(response)
+                assert response.status == 200
+            rounds += 1
+            if done:
+                return rounds
+
+    uploads = asyncio.ensure_future(asyncio.gather(upload_all(1), upload_all(2)))
+    rounds = await asyncio.gather(erase_until(uploads), erase_until(uploads))
+    await uploads
+    assert len(uploaded) == 120 and min(rounds) > 1
+    assert stranded == []
+    # The last erasures began after the last upload answered: nothing of the child is left, and nothing was
+    # ever left pointing at content an erasure had taken.
+    assert await db.documents.count_documents({"child_profile_id": CHILD}) == 0
+    assert await db["fs.files"].count_documents({"metadata.child_profile_id": CHILD}) == 0
