@@ -40,6 +40,7 @@ from service.keys import arq_pool_key, repository_key
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
 from service.schemas import parse_child_id, parse_document_id
+from service.server import tune_gc
 from service.settings import Settings
 from service.stamps import new_token, utcnow
 
@@ -159,6 +160,7 @@ async def serve(args: Any) -> None:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port, backlog=4096).start()
     assert repository_key in app
+    tune_gc()  # as the service's web server does once it listens
     print(f"listening {args.port}", flush=True)
     try:
         await asyncio.Event().wait()

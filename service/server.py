@@ -8,6 +8,7 @@ is pinned by ``tests/test_server_internals.py`` and the aiohttp range in ``setup
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import signal
@@ -268,6 +269,24 @@ class ServiceRunner(web.AppRunner):
         )
 
 
+#: the cyclic collector's thresholds in a web process (Python's defaults: 700, 10, 10)
+GC_THRESHOLDS = (10_000, 20, 100)
+
+
+def tune_gc() -> None:
+    """Make the cyclic garbage collector cheap for a long-running server, once start-up is done.
+
+    Everything start-up made (modules, the app, its routes and schemas) is frozen out of later collections, and
+    the youngest generation is collected after 10,000 new container objects instead of 700: under a storm a
+    request allocates dozens, so with the defaults a collection ran every few requests, and the older ones
+    walked every object the process holds. Reference counting still frees almost everything at once; only
+    cyclic garbage waits a little longer.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def make_runner(app: web.Application, settings: Settings, stop_timeout: float = 1.0) -> ServiceRunner:
     """The runner of the web app, with the settings' timeouts.
 
@@ -339,6 +358,7 @@ class WebServer:
         await self.runner.setup()
         self.site = web.TCPSite(self.runner, self.settings.host, self.settings.port)
         await self.site.start()
+        tune_gc()
         server = self.runner.server
         assert server is not None
         self.app[metrics_key].http_connections.set_function(lambda: len(server.connections))

@@ -10,6 +10,7 @@ It works around one behaviour, checked here too: once ``close()`` is called, aio
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 from importlib import metadata
 from typing import Any
@@ -19,7 +20,7 @@ from aiohttp.http_exceptions import LineTooLong
 from aiohttp.http_parser import RawRequestMessage
 from aiohttp.web_protocol import RequestHandler
 
-from service.server import MAX_FIELD_SIZE, MAX_LINE_SIZE, ServiceProtocol
+from service.server import GC_THRESHOLDS, MAX_FIELD_SIZE, MAX_LINE_SIZE, ServiceProtocol, tune_gc
 
 #: the range in setup.cfg
 TESTED = ((3, 14, 5), (3, 15))
@@ -88,3 +89,14 @@ async def test_the_parser_names_the_limit_that_tells_a_long_url_from_a_long_head
         assert error.status == 400
         assert isinstance(error.exc, LineTooLong)
         assert error.exc.args[1] == limit
+
+
+def test_a_listening_web_process_freezes_start_up_out_of_garbage_collection() -> None:
+    before = gc.get_threshold()
+    try:
+        tune_gc()
+        assert gc.get_threshold() == GC_THRESHOLDS != before
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
