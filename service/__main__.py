@@ -71,11 +71,13 @@ async def run_web(app: web.Application, settings: Settings) -> int:
         extra={"settings": settings.describe()},
     )
     await signals.stop.wait()
+    stopping = time.monotonic()
     interrupted = await server.stop(signals.hurry)
     logger.info(
-        "docscan web stopped (%s) after %.0f s; %d requests interrupted",
+        "docscan web stopped (%s) %.1f s after the signal, having served %.0f s; %d requests interrupted",
         signals.name,
-        time.monotonic() - started,
+        time.monotonic() - stopping,
+        stopping - started,
         interrupted,
     )
     return 0

@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 from enum import StrEnum
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .metrics import Metrics
 
@@ -33,13 +38,32 @@ class Enqueued(StrEnum):
     UNAVAILABLE = "unavailable"
 
 
-def redis_settings(dsn: str) -> RedisSettings:
+#: how long a worker keeps retrying Redis commands through an outage (a restart, a failover) before it gives up
+REDIS_OUTAGE_SECONDS = 60
+#: the longest wait between two tries of a command during an outage
+OUTAGE_BACKOFF_CAP = 2.0
+
+
+def redis_settings(dsn: str, ride_out_outages: bool = False) -> RedisSettings:
     """arq's connection settings for a DSN, patient enough for a busy machine.
 
     :param dsn: ``redis://``, ``rediss://`` or ``unix://``
+    :param ride_out_outages: retry a failed command for up to ``REDIS_OUTAGE_SECONDS``, with backoff. For a
+        worker: arq's poll does not catch a connection error, so without this a Redis restart ends the process.
+        Not for the web process, whose enqueue gives up at once and leaves the job to the reconciler.
     """
     # arq's 1 s connect timeout is shorter than a loaded worker's event loop may stall.
-    return dataclasses.replace(RedisSettings.from_dsn(dsn), conn_timeout=5, retry_on_timeout=True)
+    settings = dataclasses.replace(RedisSettings.from_dsn(dsn), conn_timeout=5, retry_on_timeout=True)
+    if not ride_out_outages:
+        return settings
+    backoff = ExponentialBackoff(cap=OUTAGE_BACKOFF_CAP, base=0.05)
+    # 0.1, 0.2, ... up to the cap, then the cap each time: enough retries to span the outage.
+    ramp = sum(backoff.compute(failures) for failures in range(1, 7))
+    retries = 6 + math.ceil(max(0.0, REDIS_OUTAGE_SECONDS - ramp) / OUTAGE_BACKOFF_CAP)
+    # OSError too: a refused connect surfaces as one, before redis-py wraps it. Each connection adds these to
+    # the errors its copy of the retry policy retries.
+    errors: list[type[Exception]] = [RedisConnectionError, RedisTimeoutError, OSError]
+    return dataclasses.replace(settings, retry=Retry(backoff, retries), retry_on_error=errors)
 
 
 def quick_scan_job_id(document_id: Any, token: str) -> str:

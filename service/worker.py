@@ -104,7 +104,7 @@ def worker_kwargs(settings: Settings, **overrides: Any) -> dict[str, Any]:
         "on_shutdown": shutdown,
         "on_job_start": job_started,
         "queue_name": settings.queue_name,
-        "redis_settings": redis_settings(settings.redis_url) if settings.redis_url else None,
+        "redis_settings": redis_settings(settings.redis_url, ride_out_outages=True) if settings.redis_url else None,
         "job_timeout": job_timeout,
         "max_jobs": settings.worker_max_jobs,
         "max_tries": settings.scan_max_tries,

@@ -367,6 +367,24 @@ async def test_rescans_accepted_while_redis_is_down_are_scanned_once_by_the_reco
     assert_scans(await scans_by_outcome(cluster, [worker]), ready=len(ids))
 
 
+async def test_a_worker_rides_out_a_redis_restart(cluster: Cluster, api: Api, db: Any) -> None:
+    cluster.migrate()
+    [web] = await cluster.start_web(1)
+    worker = await cluster.start_worker()
+    first = await upload_texts(api, [web], 1)
+    await wait_for(lambda: all_settled(db, first), 60, "the first upload to be scanned")
+
+    cluster.redis.stop()
+    assert (await cluster.readyz(web))[0] == 503
+    # The outage outlasts several of the worker's polls (every 0.5 s), each of which meets a refused connection.
+    await asyncio.sleep(2)
+    cluster.redis.start()
+
+    after = await upload_texts(api, [web], 1)
+    await wait_for(lambda: all_settled(db, after), 60, "an upload after the restart to be scanned")
+    assert worker.running, worker.tail()
+
+
 def legacy_documents(files: dict[str, ObjectId]) -> dict[str, dict[str, Any]]:
     """Documents as the original app left them: no pipeline_stage, validation_status, scan, progress or history."""
 
