@@ -261,17 +261,8 @@ class DocumentActions:
         except BaseException:
             await self._release(hold)
             raise
-        job = enqueue(
-            self._arq,
-            QUICK_SCAN,
-            str(target.document_id),
-            token,
-            job_id=quick_scan_job_id(target.document_id, token),
-            queue_name=self._settings.queue_name,
-            metrics=self._metrics,
-        )
         answer = Answer(_reply(201, doc, location_of))
-        await self._send_and_store(job, hold, answer.reply)
+        await self._send_and_store(self._scan_job(target.document_id, token), hold, answer.reply)
         self._count.inc(Action.UPLOAD, "created")
         logger.info("uploaded document %s (%s, %d bytes)", target.document_id, file.content_type, len(file.content))
         return Outcome(answer=answer, key=key, key_bound=key is not None)
@@ -360,16 +351,7 @@ class DocumentActions:
         self, doc: Document, target: Target, token: str, key: Key | None, hold: _Hold | None, location_of: LocationOf
     ) -> Outcome:
         answer = Answer(_reply(202, doc, location_of))
-        job = enqueue(
-            self._arq,
-            QUICK_SCAN,
-            str(target.document_id),
-            token,
-            job_id=quick_scan_job_id(target.document_id, token),
-            queue_name=self._settings.queue_name,
-            metrics=self._metrics,
-        )
-        await self._send_and_store(job, hold, answer.reply)
+        await self._send_and_store(self._scan_job(target.document_id, token), hold, answer.reply)
         self._count.inc("rescan", "accepted")
         logger.info("rescan of %s accepted", target.document_id, extra={"document_id": str(target.document_id)})
         return Outcome(answer=answer, snapshot=doc, shared=True, full=True, key=key, key_bound=key is not None)
@@ -650,6 +632,18 @@ class DocumentActions:
             token=token,
             now=utcnow(),
             ttl=self._ttl,
+        )
+
+    def _scan_job(self, document_id: ObjectId, token: str) -> Awaitable[Enqueued]:
+        """The enqueue of the quick scan an accepted request (an upload, a rescan) asked for, under its token."""
+        return enqueue(
+            self._arq,
+            QUICK_SCAN,
+            str(document_id),
+            token,
+            job_id=quick_scan_job_id(document_id, token),
+            queue_name=self._settings.queue_name,
+            metrics=self._metrics,
         )
 
     async def _send_and_store(self, job: Awaitable[Enqueued], hold: _Hold | None, reply: Reply) -> None:
