@@ -37,7 +37,7 @@ from .problems import (
     ScanInFlight,
     ServiceUnavailable,
 )
-from .queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id
+from .queue import HAND_OFF, Enqueued, enqueue, enqueue_scan, hand_off_job_id
 from .repository import DocumentRepository, IdempotencyKeys, KeyClaim, OutcomeUnknown
 from .settings import Settings
 from .stamps import new_token, utcnow
@@ -636,15 +636,7 @@ class DocumentActions:
 
     def _scan_job(self, document_id: ObjectId, token: str) -> Awaitable[Enqueued]:
         """The enqueue of the quick scan an accepted request (an upload, a rescan) asked for, under its token."""
-        return enqueue(
-            self._arq,
-            QUICK_SCAN,
-            str(document_id),
-            token,
-            job_id=quick_scan_job_id(document_id, token),
-            queue_name=self._settings.queue_name,
-            metrics=self._metrics,
-        )
+        return enqueue_scan(self._arq, document_id, token, queue_name=self._settings.queue_name, metrics=self._metrics)
 
     async def _send_and_store(self, job: Awaitable[Enqueued], hold: _Hold | None, reply: Reply) -> None:
         """Enqueue the job and, for a keyed request, store its answer: independent, so one round trip of waiting

@@ -22,7 +22,16 @@ from pymongo.errors import PyMongoError
 
 from .erasure import finish_deletion
 from .metrics import Metrics
-from .queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id, revive_finished
+from .queue import (
+    HAND_OFF,
+    QUICK_SCAN,
+    Enqueued,
+    enqueue,
+    enqueue_scan,
+    hand_off_job_id,
+    quick_scan_job_id,
+    revive_finished,
+)
 from .repository import DocumentRepository, FileMissing
 from .scanner import ScanError, Scanner, ScanResult, TransientScanError
 from .settings import Settings
@@ -237,14 +246,8 @@ class _Reconciliation:
         self.counts[_COUNTED[outcome]] += 1
 
     async def _enqueue_scan(self, document_id: Any, token: str) -> Enqueued:
-        return await enqueue(
-            self.redis,
-            QUICK_SCAN,
-            str(document_id),
-            token,
-            job_id=quick_scan_job_id(document_id, token),
-            queue_name=self.settings.queue_name,
-            metrics=self.metrics,
+        return await enqueue_scan(
+            self.redis, document_id, token, queue_name=self.settings.queue_name, metrics=self.metrics
         )
 
     async def stranded_scans(self) -> None:

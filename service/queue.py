@@ -113,3 +113,18 @@ def _failed(job_id: str, function: str, exc: BaseException, metrics: Metrics | N
     logger.error("could not enqueue %s: %s", job_id, exc, extra={"job_id": job_id})
     if metrics is not None:
         metrics.enqueue_failures.labels(function).inc()
+
+
+async def enqueue_scan(
+    pool: ArqRedis, document_id: Any, token: str, *, queue_name: str, metrics: Metrics | None = None
+) -> Enqueued:
+    """Enqueue the quick scan of one accepted request, under its token's job id."""
+    return await enqueue(
+        pool,
+        QUICK_SCAN,
+        str(document_id),
+        token,
+        job_id=quick_scan_job_id(document_id, token),
+        queue_name=queue_name,
+        metrics=metrics,
+    )
