@@ -14,6 +14,9 @@ redis-server. This process sends the load and measures, per variant and workload
 Variant ``floor`` answers every request 409 behind the same middlewares without touching a store: what any
 handler pays before it decides anything (HTTP, routing, authentication, metrics), for comparison.
 
+``--drivers`` names the web processes to compare, their rounds interleaved: a MongoDB driver (``motor``,
+``pymongo``), optionally with the event loop (``pymongo/asyncio``; the service's default loop otherwise).
+
 Workloads: ``storm`` (``--concurrent`` identical rescans of each of ``--documents`` documents, every request
 of a round in flight at once, ``--rounds`` times) and ``single`` (one rescan per document).
 """
@@ -44,6 +47,7 @@ from pymongo import MongoClient
 from bench.storm_server import SECRET
 from service import state
 from service.auth import issue_token
+from service.settings import DEFAULT_EVENT_LOOP
 from service.stamps import new_token, utcnow
 
 CHILD, OWNER = "child-1", "parent-1"
@@ -343,7 +347,8 @@ def _start(
     """A web process on this driver, with a database of its own, stopped when the stack closes."""
     db, port = f"bench_{ObjectId()}", _free_port()
     argv = [sys.executable, "-m", "bench.storm_server", "--mongo-url", mongo_url, "--redis-url", redis_url]
-    argv += ["--db", db, "--port", str(port), "--driver", driver]
+    name, _, loop = driver.partition("/")
+    argv += ["--db", db, "--port", str(port), "--driver", name, "--loop", loop or DEFAULT_EVENT_LOOP]
     server, _ = stack.enter_context(_process(argv, "listening"))
     return Bench(mongo, db, redis_client, server.pid, port, stores)
 
@@ -434,7 +439,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS), help="any of " + ", ".join(VARIANTS))
     parser.add_argument(
-        "--drivers", default="motor,pymongo", help="motor, pymongo, or both: motor,pymongo (their rounds interleaved)"
+        "--drivers",
+        default="motor,pymongo",
+        help="motor, pymongo, or both: motor,pymongo (their rounds interleaved); DRIVER/LOOP picks the web "
+        f"process's event loop (uvloop or asyncio, default {DEFAULT_EVENT_LOOP}), e.g. pymongo,pymongo/asyncio",
     )
     parser.add_argument("--mongo-url", default="", help="a MongoDB to use instead of the wire stand-in")
     args: Any = parser.parse_args(argv)

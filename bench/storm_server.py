@@ -1,6 +1,7 @@
 """The web process of ``bench rescan``: the real app, with two other rescan handlers mounted behind its middleware.
 
-``python -m bench.storm_server --mongo-url URL --redis-url URL --db NAME --port N [--driver motor|pymongo]``
+``python -m bench.storm_server --mongo-url URL --redis-url URL --db NAME --port N [--driver motor|pymongo]
+[--loop uvloop|asyncio]``
 serves, on one port and behind the same middlewares (request id, metrics, errors, JWT auth):
 
 - the real rescan route, ``POST /api/v1/children/{child}/documents/{document}/rescan``;
@@ -40,8 +41,8 @@ from service.keys import arq_pool_key, repository_key
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
 from service.schemas import parse_child_id, parse_document_id
-from service.server import tune_gc
-from service.settings import Settings
+from service.server import loop_factory, run, tune_gc
+from service.settings import DEFAULT_EVENT_LOOP, EVENT_LOOPS, Settings
 from service.stamps import new_token, utcnow
 
 SECRET = "bench-secret-bench-secret-bench-secret"
@@ -177,10 +178,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--driver", choices=("motor", "pymongo"), default="motor")
+    parser.add_argument("--loop", choices=EVENT_LOOPS, default=DEFAULT_EVENT_LOOP)
     args = parser.parse_args(argv)
     _raise_file_limit()
     try:
-        asyncio.run(serve(args))
+        run(serve(args), loop_factory(args.loop))
     except KeyboardInterrupt:
         pass
     return 0

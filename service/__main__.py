@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from . import server
 from .app import create_app
 from .logs import setup_logging
 from .server import StopSignals, WebServer
@@ -95,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SettingsError as exc:
         refuse("web", f"configuration error: {exc}")
     setup_logging(settings.log_level, settings.log_json)
+    try:
+        loop = server.loop_factory(settings.event_loop)
+    except SettingsError as exc:
+        refuse("web", f"configuration error: {exc}")
     if settings.embedded:
         try:
             for name in EMBEDDED_PACKAGES:
@@ -107,13 +112,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         from . import embedded
 
-        asyncio.run(embedded.run(settings))
+        server.run(embedded.run(settings), loop)
         return
     try:
         app = create_app(settings)
     except SettingsError as exc:
         refuse("web", f"configuration error: {exc}")
-    raise SystemExit(asyncio.run(run_web(app, settings)))
+    raise SystemExit(server.run(run_web(app, settings), loop))
 
 
 if __name__ == "__main__":

@@ -50,11 +50,22 @@ def refuse(process: str, message: str, code: int = EXIT_CONFIGURATION) -> NoRetu
 
 
 def settings_line(settings: Settings) -> str:
-    """The settings that matter, as ``key=value`` pairs for the start-up line; never a secret.
+    """The settings that matter, as ``key=value`` pairs for the start-up line, and the event loop the process runs
+    on (``EVENT_LOOP`` for the web process; the worker's is asyncio's, which the arq command makes); never a secret.
 
     :param settings: the service settings
     """
-    return " ".join(f"{key}={value}" for key, value in settings.describe().items())
+    pairs = settings.describe() | {"event_loop": running_loop()}
+    return " ".join(f"{key}={value}" for key, value in pairs.items())
+
+
+def running_loop() -> str:
+    """The kind of event loop running in this thread: ``uvloop``, ``asyncio``, or ``none``."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return "none"
+    return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
 
 
 def _reason(exc: BaseException) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, cast
 
 import pytest
@@ -16,10 +17,20 @@ from service.auth import issue_token
 from service.metrics import Metrics
 from service.repository import DocumentRepository
 from service.scanner import create_scanner
-from service.settings import ScannerSettings, Settings
+from service.server import loop_factory
+from service.settings import EVENT_LOOPS, ScannerSettings, Settings
 from service.worker import worker_kwargs
 from tests.helpers import CHILD, JWT_SECRET, SAMPLE_TEXT, USER, redis_executable
 from tests.openapi_contract import ContractClient, validated
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
+    """The event loops an async test runs on: asyncio's; and every loop ``EVENT_LOOP`` may name for a test marked
+    ``every_loop`` (the web server's edges, which ``python -m service`` runs on uvloop's loop by default)."""
+    if item.get_closest_marker("every_loop") is None:
+        return {"asyncio": asyncio.new_event_loop}
+    return {name: loop_factory(name) for name in EVENT_LOOPS}
+
 
 # pytest-redis documents None as "any free port", though its annotation leaves None out.
 redis_proc = factories.redis_proc(executable=redis_executable(), port=None)  # type: ignore[arg-type]

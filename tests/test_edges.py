@@ -27,6 +27,9 @@ from service.settings import Settings
 from tests.helpers import CHILD
 from tests.real.harness import parse_metrics
 
+# The web process runs on the loop EVENT_LOOP names: these edges hold on each of them.
+pytestmark = pytest.mark.every_loop
+
 UPLOAD_PATH = f"/api/v1/children/{CHILD}/documents"
 BOUNDARY = "docscan-edge-boundary"
 #: generous bound on one exchange; a wait that hits it fails the test

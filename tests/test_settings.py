@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.settings import Settings, SettingsError
+from service.settings import DEFAULT_EVENT_LOOP, EVENT_LOOPS, Settings, SettingsError
 
 
 def test_defaults_are_the_embedded_mode() -> None:
@@ -36,6 +36,7 @@ def test_defaults_are_the_embedded_mode() -> None:
             "SCAN_LEASE_SECONDS",
         ),
         ({"SCAN_MAX_TRIES": "6"}, "SCAN_ATTEMPT_LIMIT"),
+        ({"EVENT_LOOP": "trio"}, "EVENT_LOOP must be one of uvloop, asyncio, got 'trio'"),
     ],
 )
 def test_bad_values_are_clear_errors(environ: dict[str, str], message: str) -> None:
@@ -81,3 +82,8 @@ def test_sandbox_settings_are_read_with_the_old_name_as_a_fallback() -> None:
     assert Settings.from_env({"SCAN_MEMORY_MB": "2048"}).scanner.memory_mb == 2048
     with pytest.raises(SettingsError, match="SCAN_MEMORY_MB must be >= 768"):
         Settings.from_env({"SCAN_MEMORY_MB": "256"})
+
+
+def test_the_event_loop_defaults_to_one_constant_and_is_read_in_any_case() -> None:
+    assert Settings.from_env({}).event_loop == DEFAULT_EVENT_LOOP in EVENT_LOOPS
+    assert Settings.from_env({"EVENT_LOOP": "AsyncIO"}).event_loop == "asyncio"

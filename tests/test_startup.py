@@ -1,6 +1,6 @@
 """Every process at start, as an operator runs it: a bad setting is one line naming the variable and exit 2; a
 store that does not answer is one line and a non-zero exit after a bounded wait; ``docscan --help``, ``--version``,
-and ``docscan`` without the embedded extra."""
+and ``docscan`` without the embedded extra; the event loop ``EVENT_LOOP`` names."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from service.settings import Settings, SettingsError
-from service.startup import settings_line
+from service import server
+from service.settings import EVENT_LOOPS, Settings, SettingsError
+from service.startup import running_loop, settings_line
 from tests.helpers import JWT_SECRET
 from tests.real.harness import _INHERITED_SETTINGS, free_port
 
@@ -80,6 +81,7 @@ BAD_SETTINGS = [
     ({"SHUTDOWN_DRAIN_SECONDS": "30"}, "SHUTDOWN_DRAIN_SECONDS"),
     ({"STARTUP_TIMEOUT_SECONDS": "inf"}, "STARTUP_TIMEOUT_SECONDS"),
     ({"PORT": "70000"}, "PORT"),
+    ({"EVENT_LOOP": "trio"}, "EVENT_LOOP"),
 ]
 
 
@@ -177,3 +179,20 @@ def test_the_start_up_line_names_the_settings_but_no_secret() -> None:
     assert "mongo=mongodb://db1:27017,db2/docscan" in line and "redis=rediss://cache:6380/1" in line
     for secret in ("mongo-password", "tls-password", "redis-password", JWT_SECRET):
         assert secret not in line
+
+
+@pytest.mark.parametrize("name", EVENT_LOOPS)
+def test_a_process_runs_on_the_event_loop_its_setting_names(name: str) -> None:
+    async def main() -> tuple[str, str]:
+        return running_loop(), settings_line(Settings())
+
+    kind, line = server.run(main(), server.loop_factory(name))
+    assert kind == name
+    assert line.endswith(f"event_loop={name}")
+
+
+def test_uvloop_named_but_not_installed_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # what an import of a missing package raises for
+    with pytest.raises(SettingsError, match="EVENT_LOOP=uvloop needs the uvloop package"):
+        server.loop_factory("uvloop")
+    assert server.loop_factory("asyncio") is asyncio.new_event_loop

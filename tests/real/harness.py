@@ -24,6 +24,7 @@ import aiohttp
 import redis
 
 from service.auth import issue_token
+from service.settings import Settings
 from tests.helpers import CHILD, JWT_SECRET, USER, redis_executable
 from tests.openapi_contract import check_response
 
@@ -308,8 +309,13 @@ class Cluster:
         return procs
 
     def assert_driver(self, proc: Proc) -> None:
-        """Fail unless the process logged that its MongoDB client is on the cluster's driver."""
-        assert f"mongo_driver={self.mongo_driver}" in proc.output(), f"{proc.name}:\n{proc.tail()}"
+        """Fail unless the process logged that its MongoDB client is on the cluster's driver, and its event loop is
+        the one ``EVENT_LOOP`` of the shell that runs the tests names (the default when unset)."""
+        output = proc.output()
+        assert f"mongo_driver={self.mongo_driver}" in output, f"{proc.name}:\n{proc.tail()}"
+        if proc.name.startswith("web"):
+            loop = Settings.from_env({"EVENT_LOOP": os.environ.get("EVENT_LOOP", "")}).event_loop
+            assert f"event_loop={loop}" in output, f"{proc.name}:\n{proc.tail()}"
 
     async def wait_ready(self, proc: Proc, timeout: float = START_TIMEOUT) -> None:
         """Wait until a web process answers ``/readyz`` with 200 (MongoDB and Redis reachable)."""
