@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import logging
 import math
 from enum import StrEnum
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings
-from arq.constants import result_key_prefix
-from arq.jobs import Job, JobStatus
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import Job, JobStatus, serialize_job
+from arq.utils import timestamp_ms
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .metrics import Metrics
@@ -37,6 +39,18 @@ class Enqueued(StrEnum):
     #: Redis failed (logged and counted); the reconciler enqueues the job later
     UNAVAILABLE = "unavailable"
 
+
+#: arq's enqueue as one script: store and queue the job unless a job or a result holds its id. arq's own
+#: ``enqueue_job`` does the same in three round trips (WATCH and EXISTS, then MULTI/PSETEX/ZADD/EXEC); Redis
+#: runs a script whole, so this is just as atomic. KEYS: the job, its result, the queue; ARGV: the job's
+#: lifetime in ms, the serialized job, its score (enqueue time in ms), its id.
+ENQUEUE_SCRIPT = """
+if redis.call('exists', KEYS[1], KEYS[2]) ~= 0 then return 0 end
+redis.call('psetex', KEYS[1], ARGV[1], ARGV[2])
+redis.call('zadd', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""
+_ENQUEUE_SHA = hashlib.sha1(ENQUEUE_SCRIPT.encode()).hexdigest()
 
 #: how long a worker keeps retrying Redis commands through an outage (a restart, a failover) before it gives up
 REDIS_OUTAGE_SECONDS = 60
@@ -78,14 +92,24 @@ def hand_off_job_id(document_id: Any) -> str:
 async def enqueue(
     pool: ArqRedis, function: str, *args: Any, job_id: str, queue_name: str, metrics: Metrics | None = None
 ) -> Enqueued:
-    """Enqueue a job with a deterministic id."""
+    """Enqueue a job with a deterministic id, as arq's ``enqueue_job`` does, in one round trip (``ENQUEUE_SCRIPT``)."""
+    now = timestamp_ms()
+    job = serialize_job(function, args, {}, None, now, serializer=pool.job_serializer)
+    keys = (job_key_prefix + job_id, result_key_prefix + job_id, queue_name)
+    # redis-py encodes ints and bytes as it does strings; its annotations name only str
+    values: tuple[Any, ...] = (pool.expires_extra_ms, job, now, job_id)
     try:
         async with asyncio.timeout(ENQUEUE_TIMEOUT):
-            job = await pool.enqueue_job(function, *args, _job_id=job_id, _queue_name=queue_name)
+            try:
+                # redis-py types eval and evalsha for its sync and async clients at once
+                added = await pool.evalsha(_ENQUEUE_SHA, len(keys), *keys, *values)  # type: ignore[misc]
+            except NoScriptError:
+                # The first time on this Redis (or after SCRIPT FLUSH or a restart): send the script itself.
+                added = await pool.eval(ENQUEUE_SCRIPT, len(keys), *keys, *values)  # type: ignore[misc]
     except (TimeoutError, RedisError, OSError) as exc:
         _failed(job_id, function, exc, metrics)
         return Enqueued.UNAVAILABLE
-    if job is None:
+    if not added:
         logger.info("job %s was already enqueued", job_id)
         return Enqueued.EXISTING
     return Enqueued.NEW

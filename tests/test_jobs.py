@@ -212,6 +212,37 @@ async def test_arq_enqueue_returns_none_for_a_known_job_id(
     assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=job_id, _queue_name=settings.queue_name) is None
 
 
+async def test_enqueue_stores_the_job_as_arq_does_in_one_round_trip(
+    arq_pool: ArqRedis, settings: Settings, run_worker: Any, stored_doc: Any
+) -> None:
+    """``queue.enqueue`` runs arq's enqueue as one script: the same job, lifetime and queue entry as
+    ``enqueue_job``; a known id (queued, or finished with its result kept) adds nothing; a Redis that lost the
+    script (restarted, or SCRIPT FLUSH) gets it again."""
+    doc = await stored_doc()
+    args = (str(doc["_id"]), doc["scan"]["token"])
+    ours, arqs = quick_scan_job_id(doc["_id"], "ours"), quick_scan_job_id(doc["_id"], "arqs")
+    await arq_pool.script_flush()
+    assert await enqueue(arq_pool, QUICK_SCAN, *args, job_id=ours, queue_name=settings.queue_name) is Enqueued.NEW
+    assert await arq_pool.enqueue_job(QUICK_SCAN, *args, _job_id=arqs, _queue_name=settings.queue_name)
+    infos = [await Job(i, arq_pool, _queue_name=settings.queue_name).info() for i in (ours, arqs)]
+    for info in infos:
+        assert info is not None
+        assert (info.function, info.args, info.kwargs) == (QUICK_SCAN, args, {})
+        assert not info.job_try  # none given: the worker counts from 1
+    assert infos[0] is not None and infos[0].score == int(infos[0].enqueue_time.timestamp() * 1000)
+    ttls = [await arq_pool.pttl(f"arq:job:{i}") for i in (ours, arqs)]
+    assert abs(ttls[0] - ttls[1]) < 60_000 and ttls[0] > arq_pool.expires_extra_ms - 60_000
+    assert await enqueue(arq_pool, QUICK_SCAN, *args, job_id=ours, queue_name=settings.queue_name) is Enqueued.EXISTING
+    assert await arq_pool.zcard(settings.queue_name) == 2
+    await arq_pool.delete(f"arq:job:{arqs}")
+    await arq_pool.zrem(settings.queue_name, arqs)
+    await run_worker()
+    assert await Job(ours, arq_pool, _queue_name=settings.queue_name).result(timeout=5) is QuickScanResult.READY
+    # Finished, its result kept: the id stays taken.
+    assert await enqueue(arq_pool, QUICK_SCAN, *args, job_id=ours, queue_name=settings.queue_name) is Enqueued.EXISTING
+    assert await arq_pool.zcard(settings.queue_name) == 0
+
+
 async def test_a_job_result_is_kept_as_its_enum_member(
     arq_pool: ArqRedis, settings: Settings, run_worker: Any, stored_doc: Any
 ) -> None:
