@@ -295,7 +295,8 @@ def loop_factory(name: str) -> Callable[[], asyncio.AbstractEventLoop]:
     """What makes the event loop ``EVENT_LOOP`` names.
 
     uvloop's loop runs the sockets, timers and callbacks of asyncio on libuv, in C: under a storm of rescans the
-    web process spent 0.87x of the CPU per request it spends on asyncio's own loop (``bench rescan``).
+    web process spent 0.87x to 0.96x of the CPU per request it spends on asyncio's own loop (``bench rescan``, three
+    interleaved runs).
 
     :param name: one of ``settings.EVENT_LOOPS``
     :raises SettingsError: uvloop is named but not installed
