@@ -12,9 +12,10 @@ from typing import NoReturn
 
 from pymongo.errors import PyMongoError
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from .mongo import close_client, create_client
+from .queue import ENQUEUE_SCRIPT
 from .settings import Settings, without_credentials
 
 logger = logging.getLogger(__name__)
@@ -138,8 +139,19 @@ async def _ping_redis(settings: Settings, deadline: float, what: str) -> Startup
     connection = Redis.from_url(settings.redis_url, socket_connect_timeout=_ATTEMPT_SECONDS)
     try:
         await _retry_until(deadline, connection.ping, what)
+        # Every enqueue is a script: a Redis that refuses scripts (an ACL without +@scripting, a proxy that
+        # drops EVAL) would leave every scan queued forever, so say so now, once. Loading it also saves the
+        # first enqueue a round trip.
+        await connection.script_load(ENQUEUE_SCRIPT)
     except StartupError as exc:
         return exc
+    except ResponseError as exc:
+        reason = str(exc).splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        return StartupError(
+            f"{what} refuses Lua scripts, which every enqueue runs (allow +@scripting for this user): {reason}"
+        )
+    except (RedisError, OSError) as exc:
+        return StartupError(f"{what} is unreachable: {_reason(exc)}")
     finally:
         await connection.aclose()
     return None

@@ -10,12 +10,14 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from service import server
 from service.settings import EVENT_LOOPS, Settings, SettingsError
-from service.startup import running_loop, settings_line
+from service.startup import StartupError, running_loop, settings_line, wait_for_stores
 from tests.helpers import JWT_SECRET
 from tests.real.harness import _INHERITED_SETTINGS, free_port
 
@@ -196,3 +198,28 @@ def test_uvloop_named_but_not_installed_is_a_configuration_error(monkeypatch: py
     with pytest.raises(SettingsError, match="EVENT_LOOP=uvloop needs the uvloop package"):
         server.loop_factory("uvloop")
     assert server.loop_factory("asyncio") is asyncio.new_event_loop
+
+
+async def test_a_redis_that_refuses_scripts_is_named_at_start(redis_proc: Any) -> None:
+    """Every enqueue is a script: a Redis user without the scripting commands must stop a process at start, not
+    leave every scan queued."""
+    address = f"{redis_proc.host}:{redis_proc.port}"
+    admin = Redis.from_url(f"redis://{address}/0")
+    await admin.acl_setuser(
+        "noscripts",
+        enabled=True,
+        passwords=["+noscripts-password"],
+        keys=["*"],
+        channels=["*"],
+        commands=["+@all", "-@scripting"],
+    )
+    try:
+        refused = Settings(redis_url=f"redis://noscripts:noscripts-password@{address}/0", startup_timeout_seconds=5)
+        with pytest.raises(StartupError, match="refuses Lua scripts") as info:
+            await wait_for_stores(refused, mongo=False)
+        assert f"REDIS_URL: Redis at redis://{address}/0 refuses" in str(info.value)
+        assert "noscripts-password" not in str(info.value)
+        await wait_for_stores(Settings(redis_url=f"redis://{address}/0", startup_timeout_seconds=5), mongo=False)
+    finally:
+        await admin.acl_deluser("noscripts")
+        await admin.aclose()
