@@ -110,6 +110,17 @@ class ServiceProtocol(RequestHandler):
                 if not payload.is_eof():
                     self._track_body(payload)
 
+    def close_if_idle(self) -> bool:
+        """Close the connection now if it has no request in progress or queued; returns whether it did.
+
+        aiohttp's ``close()`` only stops an idle keep-alive connection from waiting: it stays open, unread, until
+        the server's final cleanup, and a request a client sends on it meanwhile is never answered.
+        """
+        if self._request_in_progress or self._messages or self._receiving_body():
+            return False
+        self.force_close()
+        return True
+
     # -- headers --
 
     def _arm_head_timer(self) -> None:
@@ -423,6 +434,10 @@ class WebServer:
         server = self.runner.server
         if server is not None:
             server.pre_shutdown()
+            # Idle keep-alive connections close now, so a client's pool opens a new connection (to another
+            # instance) instead of sending a request that would wait unread until the grace ends.
+            closed = sum(1 for c in list(server.connections) if isinstance(c, ServiceProtocol) and c.close_if_idle())
+            logger.info("stopping: listener closed, %d idle connections closed", closed)
         if not hurry.is_set():
             idle = asyncio.ensure_future(lifecycle.wait_idle(interrupt_at - time.monotonic()))
             hurried = asyncio.ensure_future(hurry.wait())

@@ -363,6 +363,30 @@ async def test_on_stop_readiness_fails_first_and_an_upload_in_flight_completes(
         await Connection.open(port)
 
 
+async def test_idle_keep_alive_connections_close_when_the_drain_ends(serve: Any, auth: dict[str, str]) -> None:
+    """A client's pooled connection must not stay open, unread, while requests in flight finish: a request sent
+    on it then would wait for the end of the grace and never be answered."""
+    server = await serve(shutdown_grace_seconds=30.0, shutdown_drain_seconds=0.2)
+    idle = await Connection.open(server.port)
+    await idle.send(b"GET /healthz HTTP/1.1\r\nHost: docscan\r\n\r\n")
+    assert (await idle.response()).status == 200
+    body = multipart(text_of(1_000_000))
+    busy = await Connection.open(server.port)
+    await busy.send(upload_head(auth, len(body)))
+    await busy.send(body[:1_000])
+    await poll(lambda: server.app[lifecycle_key].uploads == 1, "the upload to be in flight")
+
+    stopping = asyncio.ensure_future(server.stop())
+    # Closed by the server while the upload is still in flight (the stop waits for it).
+    assert await asyncio.wait_for(idle.reader.read(-1), DEADLINE) == b""
+    assert not stopping.done()
+    assert server.app[lifecycle_key].uploads == 1
+    await busy.send(body[1_000:])
+    response = await busy.response()
+    assert response.status == 201, response.body
+    assert await stopping == 0
+
+
 async def test_an_upload_that_cannot_finish_within_the_grace_is_answered_503(
     serve: Any, auth: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:

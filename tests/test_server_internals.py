@@ -2,8 +2,9 @@
 fails by name before the edges quietly stop working.
 
 The subclass relies on ``RequestHandler`` attributes (``_messages``, ``_waiter``, ``_close``, ``_force_close``,
-``_reading_paused``, ``_buffer_paused``, ``_loop``), on ``handle_error`` answering the parser's rejections, on
-``Server`` keeping its handler arguments in ``_kwargs``, and on ``AppRunner._make_server`` building the server.
+``_request_in_progress``, ``_reading_paused``, ``_buffer_paused``, ``_loop``), on ``handle_error`` answering
+the parser's rejections, on ``Server`` keeping its handler arguments in ``_kwargs``, and on
+``AppRunner._make_server`` building the server.
 It works around one behaviour, checked here too: once ``close()`` is called, aiohttp drops incoming bytes.
 """
 
@@ -33,7 +34,16 @@ def test_the_installed_aiohttp_is_the_tested_range() -> None:
 
 def test_request_handler_has_the_attributes_the_subclass_uses() -> None:
     slots = {name for cls in RequestHandler.__mro__ for name in getattr(cls, "__slots__", ())}
-    for name in ("_messages", "_waiter", "_close", "_force_close", "_reading_paused", "_buffer_paused", "_loop"):
+    for name in (
+        "_messages",
+        "_waiter",
+        "_close",
+        "_force_close",
+        "_reading_paused",
+        "_buffer_paused",
+        "_loop",
+        "_request_in_progress",
+    ):
         assert name in slots, f"aiohttp's RequestHandler has no {name} any more"
     for name in ("data_received", "connection_made", "connection_lost", "handle_error", "force_close"):
         assert callable(getattr(RequestHandler, name)), name
