@@ -18,7 +18,7 @@ from .app import create_app
 from .logs import setup_logging
 from .server import StopSignals, WebServer
 from .settings import Settings, SettingsError
-from .startup import EXIT_UNAVAILABLE, StartupError, refuse, settings_line, version, wait_for_stores
+from .startup import StartupError, refuse, settings_line, version, wait_for_stores
 
 logger = logging.getLogger("service.__main__")  # not "__main__", under python -m
 
@@ -60,7 +60,7 @@ async def run_web(app: web.Application, settings: Settings) -> int:
         stores.result()
     except StartupError as exc:
         logger.error("docscan web cannot start: %s", exc)
-        return EXIT_UNAVAILABLE
+        return exc.code
     server = WebServer(app, settings)
     await server.start()
     logger.info(

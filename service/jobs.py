@@ -179,15 +179,23 @@ async def hand_off(ctx: dict[str, Any], document_id: str) -> HandOffResult:
 
     :param document_id: the document's id, as hex
     """
-    settings, repo, _ = _parts(ctx)
+    settings, repo, metrics = _parts(ctx)
     oid = ObjectId(document_id)
     doc = await repo.get_by_id(oid)
     if doc is None or (doc.get("handoff") or {}).get("status") != HandoffStatus.PENDING:
         return HandOffResult.SKIPPED
     redis: ArqRedis = ctx["redis"]
-    await redis.enqueue_job(
-        DEEP_PIPELINE, document_id, _job_id=f"{DEEP_PIPELINE}:{document_id}", _queue_name=settings.deep_queue_name
+    sent = await enqueue(
+        redis,
+        DEEP_PIPELINE,
+        document_id,
+        job_id=f"{DEEP_PIPELINE}:{document_id}",
+        queue_name=settings.deep_queue_name,
+        metrics=metrics,
     )
+    if sent is Enqueued.UNAVAILABLE:
+        # Still pending: arq runs this again, and the reconciler re-sends a hand-off left pending past its grace.
+        raise Retry(defer=RETRY_DEFERS[0])
     await repo.mark_handoff_sent(oid)
     logger.info("document %s handed to the deep pipeline", document_id)
     return HandOffResult.SENT

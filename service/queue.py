@@ -134,7 +134,11 @@ async def revive_finished(
 
 
 def _failed(job_id: str, function: str, exc: BaseException, metrics: Metrics | None) -> None:
-    logger.error("could not enqueue %s: %s", job_id, exc, extra={"job_id": job_id})
+    # A timeout has no text of its own: name it.
+    reason = str(exc) or (
+        f"no answer within {ENQUEUE_TIMEOUT:g} s" if isinstance(exc, TimeoutError) else type(exc).__name__
+    )
+    logger.error("could not enqueue %s: %s", job_id, reason, extra={"job_id": job_id})
     if metrics is not None:
         metrics.enqueue_failures.labels(function).inc()
 

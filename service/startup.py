@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import sys
 import time
@@ -15,20 +16,31 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from .mongo import close_client, create_client
-from .queue import ENQUEUE_SCRIPT
 from .settings import Settings, without_credentials
 
 logger = logging.getLogger(__name__)
 
 EXIT_UNAVAILABLE = 1
 EXIT_CONFIGURATION = 2
+#: a script that touches no key: whether this Redis runs scripts at all
+_PROBE = "return 1"
+_PROBE_SHA = hashlib.sha1(_PROBE.encode()).hexdigest()
 #: one attempt to reach a store, so that a slow attempt is tried again before the deadline
 _ATTEMPT_SECONDS = 5.0
 _RETRY_DELAY = 0.5
 
 
 class StartupError(Exception):
-    """A process cannot start: MongoDB or Redis stayed unreachable. Its text is the one line to print."""
+    """A process cannot start: MongoDB or Redis stayed unreachable, or refuses what the service needs. Its text is
+    the one line to print.
+
+    :param code: the exit code: ``EXIT_UNAVAILABLE``, or ``EXIT_CONFIGURATION`` when a store refuses (waiting
+        longer would not help)
+    """
+
+    def __init__(self, message: str, code: int = EXIT_UNAVAILABLE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def version() -> str:
@@ -111,9 +123,13 @@ async def wait_for_stores(settings: Settings, *, mongo: bool = True, redis: bool
         )
     if redis and settings.redis_url:
         checks.append(_ping_redis(settings, deadline, f"REDIS_URL: Redis at {without_credentials(settings.redis_url)}"))
-    failures = [str(result) for result in await asyncio.gather(*checks, return_exceptions=True) if result]
+    failures = [result for result in await asyncio.gather(*checks, return_exceptions=True) if result]
     if failures:
-        raise StartupError(f"{'; '.join(failures)} ({waited})")
+        refusals = all(isinstance(f, StartupError) and f.code == EXIT_CONFIGURATION for f in failures)
+        text = "; ".join(str(f) for f in failures)
+        if refusals:
+            raise StartupError(text, EXIT_CONFIGURATION)
+        raise StartupError(f"{text} ({waited})")
 
 
 async def _ping_mongo(settings: Settings, deadline: float, what: str) -> StartupError | None:
@@ -139,16 +155,19 @@ async def _ping_redis(settings: Settings, deadline: float, what: str) -> Startup
     connection = Redis.from_url(settings.redis_url, socket_connect_timeout=_ATTEMPT_SECONDS)
     try:
         await _retry_until(deadline, connection.ping, what)
-        # Every enqueue is a script: a Redis that refuses scripts (an ACL without +@scripting, a proxy that
-        # drops EVAL) would leave every scan queued forever, so say so now, once. Loading it also saves the
-        # first enqueue a round trip.
-        await connection.script_load(ENQUEUE_SCRIPT)
+        # Every enqueue is a script, sent with EVALSHA (EVAL when Redis lost it): a Redis that refuses either (an
+        # ACL without them, a proxy that drops them) would leave every scan queued forever, so say so now, once.
+        # The probe is a script that touches no key.
+        await connection.eval(_PROBE, 0)
+        await connection.evalsha(_PROBE_SHA, 0)
     except StartupError as exc:
         return exc
     except ResponseError as exc:
         reason = str(exc).splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         return StartupError(
-            f"{what} refuses Lua scripts, which every enqueue runs (allow +@scripting for this user): {reason}"
+            f"{what} refuses the Lua scripts every enqueue runs (allow EVAL and EVALSHA, +@scripting, for this "
+            f"user): {reason}",
+            EXIT_CONFIGURATION,
         )
     except (RedisError, OSError) as exc:
         return StartupError(f"{what} is unreachable: {_reason(exc)}")

@@ -20,7 +20,7 @@ from .repository import DocumentRepository
 from .scanner import create_scanner
 from .scanner.language import detector
 from .settings import Settings, SettingsError
-from .startup import EXIT_UNAVAILABLE, StartupError, refuse, settings_line, version, wait_for_stores
+from .startup import StartupError, refuse, settings_line, version, wait_for_stores
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class _WorkerSettingsFromEnv(dict[str, Any]):
             loop.run_until_complete(wait_for_stores(settings))
         except StartupError as exc:
             logger.error("worker cannot start: %s", exc)
-            raise SystemExit(EXIT_UNAVAILABLE) from None
+            raise SystemExit(exc.code) from None
         finally:
             loop.close()
         self.update(worker_kwargs(settings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,9 +14,17 @@ from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix
 from arq.jobs import Job
 
-from service.jobs import CLOCK, HandOffResult, QuickScanResult, quick_scan, reconcile
+from service.jobs import CLOCK, HandOffResult, QuickScanResult, hand_off, quick_scan, reconcile
 from service.metrics import Metrics
-from service.queue import HAND_OFF, QUICK_SCAN, Enqueued, enqueue, hand_off_job_id, quick_scan_job_id
+from service.queue import (
+    ENQUEUE_TIMEOUT,
+    HAND_OFF,
+    QUICK_SCAN,
+    Enqueued,
+    enqueue,
+    hand_off_job_id,
+    quick_scan_job_id,
+)
 from service.repository import DocumentRepository
 from service.scanner import create_scanner
 from service.settings import ScannerSettings, Settings
@@ -174,6 +183,54 @@ async def test_pending_hand_off_is_sent_again(
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["handoffs"] == 1
     assert await queued_job_ids(arq_pool, settings) == [hand_off_job_id(doc["_id"])]
+
+
+async def test_a_hand_off_that_redis_refuses_stays_pending_and_is_tried_again(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
+    doc = await stored_doc(
+        scan_status="ready",
+        pipeline_stage="queued",
+        validation_status="confirmed",
+        handoff={"status": "pending", "requested_at": utcnow()},
+    )
+    # A Redis that refuses connections: a port nothing listens on.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = ArqRedis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+    try:
+        with pytest.raises(Retry):
+            await hand_off(job_ctx(settings, repo, down, metrics), str(doc["_id"]))
+    finally:
+        await down.aclose()
+    stored = await repo.get_by_id(doc["_id"])
+    assert stored is not None and stored["handoff"]["status"] == "pending"
+    assert counted(metrics, "docscan_enqueue_failures", job="deep_pipeline") == 1
+    # Once Redis answers, the same job hands it off.
+    assert await hand_off(job_ctx(settings, repo, arq_pool, metrics), str(doc["_id"])) is HandOffResult.SENT
+    assert await arq_pool.zcard(settings.deep_queue_name) == 1
+
+
+async def test_an_enqueue_redis_never_answers_is_logged_with_a_reason(
+    metrics: Metrics, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A server that takes the connection and never answers, as a paused or overloaded Redis does.
+    taken: list[asyncio.StreamWriter] = []
+    silent = await asyncio.start_server(lambda _, writer: taken.append(writer), "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    pool = ArqRedis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+    try:
+        outcome = await enqueue(pool, QUICK_SCAN, "a", "t", job_id="quick_scan:a:t", queue_name=settings.queue_name)
+    finally:
+        await pool.aclose(close_connection_pool=True)
+        for writer in taken:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+    assert outcome is Enqueued.UNAVAILABLE
+    [line] = [r.getMessage() for r in caplog.records if "could not enqueue" in r.getMessage()]
+    assert line == f"could not enqueue quick_scan:a:t: no answer within {ENQUEUE_TIMEOUT:g} s"
 
 
 async def test_permanent_scan_error_ends_failed_with_a_safe_message(

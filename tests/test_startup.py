@@ -200,26 +200,38 @@ def test_uvloop_named_but_not_installed_is_a_configuration_error(monkeypatch: py
     assert server.loop_factory("asyncio") is asyncio.new_event_loop
 
 
-async def test_a_redis_that_refuses_scripts_is_named_at_start(redis_proc: Any) -> None:
-    """Every enqueue is a script: a Redis user without the scripting commands must stop a process at start, not
-    leave every scan queued."""
+@pytest.mark.parametrize(
+    "refused,starts",
+    [(["-@scripting"], False), (["-evalsha"], False), (["-eval"], False), (["-script|load"], True)],
+    ids=["no-scripting", "no-evalsha", "no-eval", "no-script-load"],
+)
+async def test_a_redis_that_refuses_scripts_is_named_at_start(
+    redis_proc: Any, refused: list[str], starts: bool
+) -> None:
+    """Every enqueue is a script (EVALSHA, EVAL when Redis lost it): a Redis user without them must stop a process
+    at start, once, as a configuration error, not leave every scan queued; one that only lacks SCRIPT LOAD can
+    enqueue, so it starts."""
     address = f"{redis_proc.host}:{redis_proc.port}"
     admin = Redis.from_url(f"redis://{address}/0")
     await admin.acl_setuser(
-        "noscripts",
+        "limited",
         enabled=True,
-        passwords=["+noscripts-password"],
+        passwords=["+limited-password"],
         keys=["*"],
         channels=["*"],
-        commands=["+@all", "-@scripting"],
+        commands=["+@all", *refused],
     )
     try:
-        refused = Settings(redis_url=f"redis://noscripts:noscripts-password@{address}/0", startup_timeout_seconds=5)
-        with pytest.raises(StartupError, match="refuses Lua scripts") as info:
-            await wait_for_stores(refused, mongo=False)
-        assert f"REDIS_URL: Redis at redis://{address}/0 refuses" in str(info.value)
-        assert "noscripts-password" not in str(info.value)
-        await wait_for_stores(Settings(redis_url=f"redis://{address}/0", startup_timeout_seconds=5), mongo=False)
+        limited = Settings(redis_url=f"redis://limited:limited-password@{address}/0", startup_timeout_seconds=5)
+        if starts:
+            await wait_for_stores(limited, mongo=False)
+            return
+        with pytest.raises(StartupError) as info:
+            await wait_for_stores(limited, mongo=False)
+        message = str(info.value)
+        assert message.startswith(f"REDIS_URL: Redis at redis://{address}/0 refuses the Lua scripts"), message
+        assert "limited-password" not in message and "waited" not in message
+        assert info.value.code == 2
     finally:
-        await admin.acl_deluser("noscripts")
+        await admin.acl_deluser("limited")
         await admin.aclose()
