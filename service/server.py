@@ -446,7 +446,11 @@ class WebServer:
             hurried.cancel()
         interrupted = lifecycle.interrupt()
         if interrupted:
-            logger.warning("stopping: %d requests did not finish within the grace; they answer 503", interrupted)
+            logger.warning(
+                "stopping: %d requests did not finish within the grace; they answer 503, or are cut short if their "
+                "answer had begun",
+                interrupted,
+            )
             await lifecycle.wait_idle(self.reserve / 2)
         await self.runner.cleanup()
         return interrupted
