@@ -171,15 +171,20 @@ async def test_a_finished_job_id_does_not_strand_a_queued_document(
     assert stored is not None and stored["scan_status"] == "ready"
 
 
-async def test_pending_hand_off_is_sent_again(
-    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
-) -> None:
-    doc = await stored_doc(
+async def pending_hand_off(stored_doc: Any, requested_at: datetime) -> Any:
+    """A confirmed document whose hand-off to the deep pipeline is pending since ``requested_at``."""
+    return await stored_doc(
         scan_status="ready",
         pipeline_stage="queued",
         validation_status="confirmed",
-        handoff={"status": "pending", "requested_at": utcnow() - timedelta(minutes=5)},
+        handoff={"status": "pending", "requested_at": requested_at},
     )
+
+
+async def test_pending_hand_off_is_sent_again(
+    stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
+) -> None:
+    doc = await pending_hand_off(stored_doc, utcnow() - timedelta(minutes=5))
     counts = await reconcile(job_ctx(settings, repo, arq_pool, metrics))
     assert counts["handoffs"] == 1
     assert await queued_job_ids(arq_pool, settings) == [hand_off_job_id(doc["_id"])]
@@ -188,12 +193,7 @@ async def test_pending_hand_off_is_sent_again(
 async def test_a_hand_off_that_redis_refuses_stays_pending_and_is_tried_again(
     stored_doc: Any, repo: DocumentRepository, arq_pool: ArqRedis, settings: Settings, metrics: Metrics
 ) -> None:
-    doc = await stored_doc(
-        scan_status="ready",
-        pipeline_stage="queued",
-        validation_status="confirmed",
-        handoff={"status": "pending", "requested_at": utcnow()},
-    )
+    doc = await pending_hand_off(stored_doc, utcnow())
     # A Redis that refuses connections: a port nothing listens on.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
