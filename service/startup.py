@@ -163,10 +163,9 @@ async def _ping_redis(settings: Settings, deadline: float, what: str) -> Startup
     except StartupError as exc:
         return exc
     except ResponseError as exc:
-        reason = str(exc).splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         return StartupError(
             f"{what} refuses the Lua scripts every enqueue runs (allow EVAL and EVALSHA, +@scripting, for this "
-            f"user): {reason}",
+            f"user): {_reason(exc)}",
             EXIT_CONFIGURATION,
         )
     except (RedisError, OSError) as exc:

@@ -289,7 +289,13 @@ async def test_enqueue_stores_the_job_as_arq_does_in_one_round_trip(
     assert infos[0] is not None and infos[0].score == int(infos[0].enqueue_time.timestamp() * 1000)
     ttls = [await arq_pool.pttl(f"arq:job:{i}") for i in (ours, arqs)]
     assert abs(ttls[0] - ttls[1]) < 60_000 and ttls[0] > arq_pool.expires_extra_ms - 60_000
+    # One command from the client (the cached script), no transaction: one round trip.
+    await arq_pool.config_resetstat()
     assert await enqueue(arq_pool, QUICK_SCAN, *args, job_id=ours, queue_name=settings.queue_name) is Enqueued.EXISTING
+    stats = await arq_pool.info("commandstats")
+    sent = {name: int(stat["calls"]) for name, stat in stats.items() if name != "cmdstat_info"}
+    assert sent.get("cmdstat_evalsha") == 1, sent
+    assert not any(name in sent for name in ("cmdstat_watch", "cmdstat_multi", "cmdstat_exec", "cmdstat_eval")), sent
     assert await arq_pool.zcard(settings.queue_name) == 2
     await arq_pool.delete(f"arq:job:{arqs}")
     await arq_pool.zrem(settings.queue_name, arqs)
