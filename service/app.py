@@ -102,9 +102,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
     started = time.perf_counter()
     response = await handler(request)
     route = request.match_info.route.name or "unmatched"
-    metrics = request.app[metrics_key]
-    metrics.http_requests.labels(request.method, route, str(response.status)).inc()
-    metrics.http_latency.labels(route).observe(time.perf_counter() - started)
+    request.app[metrics_key].count_request(request.method, route, response.status, time.perf_counter() - started)
     return response
 
 

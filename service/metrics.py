@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import (
     GC_COLLECTOR,
@@ -14,6 +15,9 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
+
+#: methods counted under their own name; any other is counted as ``other``, so no client can grow the label set
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass
@@ -61,6 +65,22 @@ class Metrics:
         self.scans = Counter("docscan_scans", "Quick scans by outcome", ["outcome"], registry=r)
         self.scan_seconds = Histogram("docscan_scan_seconds", "Quick scan duration", ["input_kind"], registry=r)
         self.reconciled = Counter("docscan_reconciled", "Reconciler actions", ["action"], registry=r)
+        # (method, route, status) -> its request counter and its route's latency histogram: a labelled child is
+        # looked up once, not on every request
+        self._request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def count_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and its latency.
+
+        :param route: the route's name, ``unmatched`` for none
+        """
+        method = method if method in HTTP_METHODS else "other"
+        series = self._request_series.get((method, route, status))
+        if series is None:
+            series = self.http_requests.labels(method, route, str(status)), self.http_latency.labels(route)
+            self._request_series[(method, route, status)] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

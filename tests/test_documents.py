@@ -156,6 +156,15 @@ async def test_health_ready_metrics_and_spec(api: Any) -> None:
     assert (await spec.text()).startswith("openapi: 3.1")
 
 
+async def test_uncommon_methods_share_one_metrics_label(api: Any) -> None:
+    # A label per method a client makes up would let clients grow the metrics without bound.
+    for method in ("PROPFIND", "MKCOL", "PROPFIND"):
+        assert (await api.request(method, "/healthz")).status == 405
+    metrics = await (await api.get("/metrics")).text()
+    assert 'docscan_http_requests_total{method="other",route="unmatched",status="405"} 3.0' in metrics
+    assert "PROPFIND" not in metrics and "MKCOL" not in metrics
+
+
 @pytest.mark.parametrize(
     "raw,kept",
     [
