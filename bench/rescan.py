@@ -52,8 +52,8 @@ from service.stamps import new_token, utcnow
 
 CHILD, OWNER = "child-1", "parent-1"
 VARIANTS = {
-    "real": ("rescan", False),
-    "real+keys": ("rescan", True),
+    "real": ("rescan-real", False),
+    "real+keys": ("rescan-real", True),
     "bare": ("rescan-bare", False),
     "lock": ("rescan-lock", False),
     "floor": ("rescan-floor", False),

@@ -1,18 +1,23 @@
-"""The web process of ``bench rescan``: the real app, with two other rescan handlers mounted behind its middleware.
+"""The web process of ``bench rescan``: the real app, and the rescan schemes it is compared with, behind its middleware.
 
 ``python -m bench.storm_server --mongo-url URL --redis-url URL --db NAME --port N [--driver motor|pymongo]
 [--loop uvloop|asyncio]``
-serves, on one port and behind the same middlewares (request id, metrics, errors, JWT auth):
+serves, on one port and behind the same middlewares (request id, metrics, errors, JWT auth), one route,
+``POST /api/v1/children/{child}/documents/{document}/rescan-{variant}``, whose variants are:
 
-- the real rescan route, ``POST /api/v1/children/{child}/documents/{document}/rescan``;
-- ``.../rescan-bare``: the same compare-and-set (filter and update from ``state``), the enqueue on success,
-  202 or 409, nothing else;
-- ``.../rescan-lock``: the scheme the compare-and-set replaced: ``SET lock NX PX 10000`` in Redis, read the
-  document, check it in code, update it, enqueue, release the lock with a compare-and-delete script;
-  409 while the lock is held;
-- ``.../rescan-floor``: the ids parsed and the caller checked, then 409 without touching a store: the cost of
-  the HTTP server and the middlewares alone;
-- ``GET /bench/counters``: the MongoDB commands this process sent, by name (pymongo command monitoring).
+- ``real``: the service's own rescan handler, the one its ``.../rescan`` route runs;
+- ``bare``: the same compare-and-set (filter and update from ``state``), the enqueue on success, 202 or 409,
+  nothing else;
+- ``lock``: the scheme the compare-and-set replaced: ``SET lock NX PX 10000`` in Redis, read the document,
+  check it in code, update it, enqueue, release the lock with a compare-and-delete script; 409 while the lock
+  is held;
+- ``floor``: the ids parsed and the caller checked, then 409 without touching a store: the cost of the HTTP
+  server and the middlewares alone.
+
+Every variant is one route, so each request finds its handler at the same cost: routes registered after the
+service's own would cost the other variants more routing than the real one.
+
+``GET /bench/counters`` answers the MongoDB commands this process sent, by name (pymongo command monitoring).
 
 It prints ``listening <port>`` once it serves.
 """
@@ -37,6 +42,7 @@ from service import state
 from service.app import create_app
 from service.auth import require_child
 from service.handlers.common import DOCUMENT_PATH
+from service.handlers.scans import rescan_document
 from service.keys import arq_pool_key, repository_key
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
@@ -124,6 +130,13 @@ async def rescan_floor(request: web.Request) -> web.Response:
     return web.json_response({"status": "refused"}, status=409)
 
 
+VARIANTS = {"real": rescan_document, "bare": rescan_bare, "lock": rescan_lock, "floor": rescan_floor}
+
+
+async def rescan_variant(request: web.Request) -> web.StreamResponse:
+    return await VARIANTS[request.match_info["variant"]](request)
+
+
 async def counters(request: web.Request) -> web.Response:
     return web.Response(text=json.dumps(dict(request.app[listener_key].counts)), content_type="application/json")
 
@@ -153,9 +166,7 @@ async def serve(args: Any) -> None:
     app = create_app(settings, db=db, arq_pool=pool)
     app[documents_key] = db.get_collection(DOCUMENTS, write_concern=WriteConcern("majority"))
     app[listener_key] = listener
-    app.router.add_post(PATH + "/rescan-bare", rescan_bare)
-    app.router.add_post(PATH + "/rescan-lock", rescan_lock)
-    app.router.add_post(PATH + "/rescan-floor", rescan_floor)
+    app.router.add_post(PATH + "/rescan-{variant:" + "|".join(VARIANTS) + "}", rescan_variant, name="bench_rescan")
     app.router.add_get("/bench/counters", counters)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
