@@ -215,6 +215,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except Problem as problem:
+        # The traceback holds every frame the problem was raised through; a frame that still holds the problem
+        # (the variable it was raised from) closes a cycle that only the garbage collector frees, so each refusal
+        # of a storm would leave its whole request behind for it. Without the traceback all of it is freed now.
+        problem.__traceback__ = None
         return problem_response(problem, request)
     except RequestBodyTimeout:
         logger.info("dropped %s %s: the request body stopped arriving", request.method, request.path)
@@ -234,6 +238,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
+        exc.__traceback__ = None  # as for a problem
         return problem_response(_from_http_exception(exc), request)
     except PyMongoError as exc:
         if not isinstance(exc, ConnectionFailure) and not exc.timeout:
