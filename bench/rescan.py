@@ -5,7 +5,8 @@ MongoDB (the wire-protocol stand-in through the real driver, or ``--mongo-url``)
 redis-server. This process sends the load and measures, per variant and workload:
 
 - requests per second and latency percentiles, as the client sees them;
-- the web process's CPU time per request (``/proc/<pid>/stat``);
+- the web process's CPU time per request (``/proc/<pid>/stat``), each round ending with a collection of the young
+  garbage it left (counted) and starting with a full one (not counted), so no variant pays for another's garbage;
 - MongoDB commands (the web process's pymongo command monitoring) and Redis commands (``INFO
   commandstats``) per request, per accepted request (from the no-contention workload, where every
   request is accepted) and per refused one (the rest of the storm's commands, over its refusals);
@@ -256,6 +257,10 @@ class Bench:
         self.keys.delete_many({})
         self.redis.flushdb()
 
+    async def collect(self, generation: int) -> None:
+        head = f"POST /bench/collect?generation={generation} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+        await self.http.request(head.encode())
+
     async def counters(self) -> int:
         _, _, body = await self.http.request(b"GET /bench/counters HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         return sum(json.loads(body).values())
@@ -265,6 +270,9 @@ class Bench:
         sample = sample or Sample()
         for _ in range(rounds):
             self.reset()
+            # The garbage earlier rounds left goes now, unmeasured: a variant pays for its own garbage, never for
+            # another's (a collection walks what any earlier round left behind).
+            await self.collect(2)
             mongo_before, redis_before = await self.counters(), _redis_commands(self.redis)
             cpu_before = _cpu_seconds(self.pid)
             round_id = uuid.uuid4().hex
@@ -290,6 +298,8 @@ class Bench:
             cpu_stores = sum(_cpu_seconds(pid) for pid in self.stores)
             started = time.perf_counter()
             await asyncio.gather(*(one(raw, statuses) for raw in requests))
+            # The young garbage this round left is its own: collected and counted now, not in the next round.
+            await self.collect(1)
             sample.seconds += time.perf_counter() - started
             sample.cpu_seconds += _cpu_seconds(self.pid) - cpu_before
             sample.client_cpu_seconds += time.process_time() - cpu_client

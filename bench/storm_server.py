@@ -17,7 +17,8 @@ serves, on one port and behind the same middlewares (request id, metrics, errors
 Every variant is one route, so each request finds its handler at the same cost: routes registered after the
 service's own would cost the other variants more routing than the real one.
 
-``GET /bench/counters`` answers the MongoDB commands this process sent, by name (pymongo command monitoring).
+``GET /bench/counters`` answers the MongoDB commands this process sent, by name (pymongo command monitoring);
+``POST /bench/collect?generation=N`` runs the cyclic garbage collector on generations up to N.
 
 It prints ``listening <port>`` once it serves.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import resource
 import sys
@@ -137,6 +139,11 @@ async def rescan_variant(request: web.Request) -> web.StreamResponse:
     return await VARIANTS[request.match_info["variant"]](request)
 
 
+async def collect(request: web.Request) -> web.Response:
+    collected = gc.collect(int(request.query.get("generation", "2")))
+    return web.Response(text=json.dumps({"collected": collected}), content_type="application/json")
+
+
 async def counters(request: web.Request) -> web.Response:
     return web.Response(text=json.dumps(dict(request.app[listener_key].counts)), content_type="application/json")
 
@@ -168,6 +175,7 @@ async def serve(args: Any) -> None:
     app[listener_key] = listener
     app.router.add_post(PATH + "/rescan-{variant:" + "|".join(VARIANTS) + "}", rescan_variant, name="bench_rescan")
     app.router.add_get("/bench/counters", counters)
+    app.router.add_post("/bench/collect", collect)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port, backlog=4096).start()
