@@ -18,7 +18,7 @@ Every variant is one route, so each request finds its handler at the same cost: 
 service's own would cost the other variants more routing than the real one.
 
 ``GET /bench/counters`` answers the MongoDB commands this process sent, by name (pymongo command monitoring);
-``POST /bench/collect?generation=N`` runs the cyclic garbage collector on generations up to N.
+``POST /bench/collect`` runs a full collection of cyclic garbage.
 
 It prints ``listening <port>`` once it serves.
 """
@@ -140,7 +140,7 @@ async def rescan_variant(request: web.Request) -> web.StreamResponse:
 
 
 async def collect(request: web.Request) -> web.Response:
-    collected = gc.collect(int(request.query.get("generation", "2")))
+    collected = gc.collect()
     return web.Response(text=json.dumps({"collected": collected}), content_type="application/json")
 
 
