@@ -57,6 +57,7 @@ VARIANTS = {
     "real+keys": ("rescan-real", True),
     "bare": ("rescan-bare", False),
     "lock": ("rescan-lock", False),
+    "lock+problem": ("rescan-lock-problem", False),
     "floor": ("rescan-floor", False),
 }
 #: variants that accept nothing by design: the exactly-one check does not apply to them
@@ -312,7 +313,7 @@ class Bench:
 def _print(title: str, samples: dict[str, Sample], single: dict[str, Sample], documents: int) -> bool:
     print(f"\n{title}")
     print(
-        f"  {'variant':<10} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'cpu us':>7} "
+        f"  {'variant':<12} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'cpu us':>7} "
         f"{'load us':>7} {'store us':>8} {'mongo/req':>9} {'redis/req':>9} {'mongo/acc':>9} {'mongo/ref':>9} "
         f"{'redis/ref':>9}  accepted/round"
     )
@@ -331,14 +332,14 @@ def _print(title: str, samples: dict[str, Sample], single: dict[str, Sample], do
         right = all(n == expected for n in s.accepted_per_round)
         ok = ok and right
         print(
-            f"  {name:<10} {rate:>7.0f} {rate / base:>6.2f} {s.percentile(0.5):>7.1f} {s.percentile(0.95):>7.1f} "
+            f"  {name:<12} {rate:>7.0f} {rate / base:>6.2f} {s.percentile(0.5):>7.1f} {s.percentile(0.95):>7.1f} "
             f"{s.percentile(0.99):>7.1f} {s.cpu_seconds / s.requests * 1e6:>7.0f} "
             f"{s.client_cpu_seconds / s.requests * 1e6:>7.0f} {s.store_cpu_seconds / s.requests * 1e6:>8.0f} "
             f"{s.mongo / s.requests:>9.3f} "
             f"{s.redis / s.requests:>9.3f} {per_accepted:>9.2f} {max(0.0, per_refused):>9.3f} "
             f"{max(0.0, redis_refused):>9.3f}  {s.accepted_per_round} {'ok' if right else 'WRONG'}"
         )
-        print(f"  {'':<10} statuses {dict(sorted(s.statuses.items()))}")
+        print(f"  {'':<12} statuses {dict(sorted(s.statuses.items()))}")
     return ok
 
 

@@ -11,6 +11,8 @@ serves, on one port and behind the same middlewares (request id, metrics, errors
 - ``lock``: the scheme the compare-and-set replaced: ``SET lock NX PX 10000`` in Redis, read the document,
   check it in code, update it, enqueue, release the lock with a compare-and-delete script; 409 while the lock
   is held;
+- ``lock-problem``: the same lock scheme, answering its refusals as this service must, problem+json through the
+  error middleware (``scan-in-flight`` with ``Retry-After``), where ``lock`` answers a small JSON object;
 - ``floor``: the ids parsed and the caller checked, then 409 without touching a store: the cost of the HTTP
   server and the middlewares alone.
 
@@ -46,6 +48,7 @@ from service.auth import require_child
 from service.handlers.common import DOCUMENT_PATH
 from service.handlers.scans import rescan_document
 from service.keys import arq_pool_key, repository_key
+from service.problems import NotFound, ScanInFlight
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
 from service.schemas import parse_child_id, parse_document_id
@@ -105,15 +108,35 @@ async def rescan_bare(request: web.Request) -> web.Response:
 
 
 async def rescan_lock(request: web.Request) -> web.Response:
+    return await _lock_scheme(request, problems=False)
+
+
+async def rescan_lock_problem(request: web.Request) -> web.Response:
+    return await _lock_scheme(request, problems=True)
+
+
+async def _lock_scheme(request: web.Request, *, problems: bool) -> web.Response:
     child, document_id, owner = _target(request)
     redis = request.app[arq_pool_key]
     lock, token = f"lock:rescan:{document_id}", new_token()
     if not await redis.set(lock, token, nx=True, px=10_000):
+        if problems:
+            raise ScanInFlight(
+                "A rescan of this document is being decided; retry shortly.",
+                extensions={"retry_after": 5},
+                headers={"Retry-After": "5"},
+            )
         return web.json_response({"status": "locked"}, status=409)
     try:
         docs = request.app[documents_key]
         doc = await docs.find_one({"_id": document_id, "child_profile_id": child, "owner_id": owner})
         if doc is None or not state.rescan_allowed(doc):
+            if problems and doc is None:
+                raise NotFound("No such child profile or document.")
+            if problems:
+                raise ScanInFlight(
+                    "This document cannot be rescanned now.", extensions={"scan_status": doc.get("scan_status")}
+                )
             return web.json_response({"status": "refused"}, status=409)
         update = state.rescan_update(
             token=token, now=utcnow(), requested_by=owner, idempotency_key=None, history_limit=20
@@ -132,7 +155,13 @@ async def rescan_floor(request: web.Request) -> web.Response:
     return web.json_response({"status": "refused"}, status=409)
 
 
-VARIANTS = {"real": rescan_document, "bare": rescan_bare, "lock": rescan_lock, "floor": rescan_floor}
+VARIANTS = {
+    "real": rescan_document,
+    "bare": rescan_bare,
+    "lock": rescan_lock,
+    "lock-problem": rescan_lock_problem,
+    "floor": rescan_floor,
+}
 
 
 async def rescan_variant(request: web.Request) -> web.StreamResponse:
