@@ -214,20 +214,26 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     """Turn every error into problem+json; log what was not expected."""
     try:
         return await handler(request)
-    except Problem as problem:
-        # The traceback holds every frame the problem was raised through; a frame that still holds the problem
-        # (the variable it was raised from) closes a cycle that only the garbage collector frees, so each refusal
-        # of a storm would leave its whole request behind for it. Without the traceback all of it is freed now.
-        problem.__traceback__ = None
-        return problem_response(problem, request)
-    except RequestBodyTimeout:
+    except Exception as exc:
+        response = _error_response(exc, request)
+        if response is None:
+            raise
+        _forget_tracebacks(exc)
+        return response
+
+
+def _error_response(exc: Exception, request: web.Request) -> web.Response | None:
+    """The answer to an error a handler raised, logged when it was not expected; ``None``: not an error."""
+    if isinstance(exc, Problem):
+        return problem_response(exc, request)
+    if isinstance(exc, RequestBodyTimeout):
         logger.info("dropped %s %s: the request body stopped arriving", request.method, request.path)
         response = problem_response(
             RequestTimeout("The request body stopped arriving, so the request was dropped."), request
         )
         response.force_close()
         return response
-    except ConnectionResetError:
+    if isinstance(exc, ConnectionResetError):
         transport = request.transport
         if transport is not None and not transport.is_closing():
             logger.exception("unhandled error on %s %s", request.method, request.path)
@@ -235,12 +241,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         # The client went away (a dropped upload, a closed app): nothing to answer and nothing broken here.
         logger.info("client closed the connection during %s %s", request.method, request.path)
         return problem_response(ClientClosedRequest("The client closed the connection."), request)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        exc.__traceback__ = None  # as for a problem
-        return problem_response(_from_http_exception(exc), request)
-    except PyMongoError as exc:
+    if isinstance(exc, web.HTTPException):
+        return problem_response(_from_http_exception(exc), request) if exc.status >= 400 else None
+    if isinstance(exc, PyMongoError):
         if not isinstance(exc, ConnectionFailure) and not exc.timeout:
             logger.exception("database error on %s %s", request.method, request.path)
             return problem_response(InternalError("Something went wrong on our side."), request)
@@ -252,6 +255,26 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             ),
             request,
         )
-    except Exception:
-        logger.exception("unhandled error on %s %s", request.method, request.path)
-        return problem_response(InternalError("Something went wrong on our side."), request)
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return problem_response(InternalError("Something went wrong on our side."), request)
+
+
+def _forget_tracebacks(exc: BaseException) -> None:
+    """Drop the tracebacks of an answered error and of every error it was raised from or during.
+
+    A traceback holds each frame the error passed through. A frame that still holds the error (the variable it
+    was raised from, a future shared with other requests) closes a reference cycle, and the request's frames hold
+    the request: it would stay alive, headers, task and all, until the cyclic garbage collector found it, and
+    under a storm of refusals collecting them took a large share of the process's CPU. Once the error is
+    answered (and logged, where it is logged) its tracebacks are no longer needed, and without them all of it
+    is freed at once.
+    """
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        error.__traceback__ = None
+        pending.extend(e for e in (error.__cause__, error.__context__) if e is not None)
