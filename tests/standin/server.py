@@ -37,6 +37,7 @@ from mockupdb import (
     mock_server_receive_request,
 )
 from mongomock.filtering import filter_applies as _filter_applies
+from mongomock.helpers import patch_datetime_awareness_in_document
 from pymongo.results import UpdateResult
 
 logger = logging.getLogger(__name__)
@@ -387,6 +388,8 @@ class Engine:
             return coll.find_one(query, fields, sort=list(sort.items()) if sort else None)
         store: Any = coll._store  # mongomock keeps a collection's documents by _id
         doc = store[key] if key in store else None
+        # as mongomock's cursor does: naive UTC datetimes to the millisecond, as MongoDB stores them
+        query = patch_datetime_awareness_in_document(query)  # type: ignore[no-untyped-call]
         return copy.deepcopy(doc) if doc is not None and filter_applies(query, doc) else None
 
     def _take(self, cursor: _Cursor, limit: int | None) -> list[Mapping[str, Any]]:
@@ -829,7 +832,12 @@ class _Wire(MockupDB):  # type: ignore[misc]
             except AssertionError:
                 logger.warning("stand-in hangs up on a message it cannot read", exc_info=True)
                 break
-            self._respond(request)
+            try:
+                self._respond(request)
+            except Exception:
+                # a reply that cannot be sent (not BSON, say): hang up rather than leave the client waiting
+                logger.exception("stand-in hangs up after a failed reply")
+                break
         client.close()
 
 
