@@ -48,7 +48,7 @@ from service.auth import require_child
 from service.handlers.common import DOCUMENT_PATH
 from service.handlers.scans import rescan_document
 from service.keys import arq_pool_key, repository_key
-from service.problems import NotFound, ScanInFlight
+from service.problems import NotFound, NotRescannable, ScanInFlight
 from service.queue import QUICK_SCAN, enqueue, quick_scan_job_id, redis_settings
 from service.repository import DOCUMENTS
 from service.schemas import parse_child_id, parse_document_id
@@ -131,13 +131,12 @@ async def _lock_scheme(request: web.Request, *, problems: bool) -> web.Response:
         docs = request.app[documents_key]
         doc = await docs.find_one({"_id": document_id, "child_profile_id": child, "owner_id": owner})
         if doc is None or not state.rescan_allowed(doc):
-            if problems and doc is None:
+            if not problems:
+                return web.json_response({"status": "refused"}, status=409)
+            if doc is None:
                 raise NotFound("No such child profile or document.")
-            if problems:
-                raise ScanInFlight(
-                    "This document cannot be rescanned now.", extensions={"scan_status": doc.get("scan_status")}
-                )
-            return web.json_response({"status": "refused"}, status=409)
+            refusal = ScanInFlight if state.scan_in_flight(doc) else NotRescannable
+            raise refusal("This document cannot be rescanned now.", extensions={"scan_status": doc.get("scan_status")})
         update = state.rescan_update(
             token=token, now=utcnow(), requested_by=owner, idempotency_key=None, history_limit=20
         )
